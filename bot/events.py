@@ -1,0 +1,68 @@
+"""Neutral events: what an adapter turns a platform payload into."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationKey:
+    """Who a conversation belongs to: (platform, workspace or guild, user)."""
+
+    platform: str
+    workspace: str
+    user: str
+
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    """Begin, or show where the user is (resume)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Restart:
+    """Drop every answer and ask the first question again."""
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """An answer as received.
+
+    ``question`` is the question the user answered (from a button's value or custom_id);
+    ``None`` means "the question being asked now" (typed text). A ``question`` that is not
+    the current one is stale and changes nothing. ``value`` is raw: a choice id, a list of
+    choice ids, or typed text (also for integers and the scale).
+    """
+
+    value: str | tuple[str, ...]
+    question: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Back:
+    """Go back one question (from the review: to the last question; from the verdict: to the review)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Change one answer from the review or the verdict, then come back to it."""
+
+    question: str
+
+
+@dataclass(frozen=True, slots=True)
+class Confirm:
+    """From the review: the answers are right, show the verdict."""
+
+
+@dataclass(frozen=True, slots=True)
+class SetLanguage:
+    lang: str
+
+
+@dataclass(frozen=True, slots=True)
+class Help:
+    pass
+
+
+Event = Start | Restart | Answer | Back | Edit | Confirm | SetLanguage | Help

@@ -1,0 +1,134 @@
+"""One immutable settings object, read once from the environment and ``.env``."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from bot.errors import ConfigError
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/ecoute.db"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything écoute reads from its environment. Secrets are never printed (see ``__repr__``)."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    default_lang: str = "en"
+    log_level: str = "INFO"
+    port: int = 3000
+    slack_bot_token: str = ""
+    slack_app_token: str = ""
+    slack_signing_secret: str = ""
+    slack_client_id: str = ""
+    slack_client_secret: str = ""
+    slack_api_url: str = ""
+    discord_token: str = ""
+    discord_application_id: str = ""
+    discord_api_url: str = ""
+    discord_gateway_url: str = ""
+
+    @property
+    def slack_configured(self) -> bool:
+        return bool(
+            self.slack_bot_token
+            or self.slack_app_token
+            or (self.slack_client_id and self.slack_client_secret)
+        )
+
+    @property
+    def slack_oauth(self) -> bool:
+        return bool(self.slack_client_id and self.slack_client_secret)
+
+    @property
+    def discord_configured(self) -> bool:
+        return bool(self.discord_token)
+
+    def __repr__(self) -> str:
+        shown = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value and any(s in f.name for s in ("token", "secret")):
+                value = "***"
+            elif f.name == "database_url":
+                value = redact_url(str(value))
+            shown.append(f"{f.name}={value!r}")
+        return f"Settings({', '.join(shown)})"
+
+
+def redact_url(url: str) -> str:
+    """The URL with any password replaced by ``***``."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    creds, _, host = rest.rpartition("@")
+    user = creds.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}"
+
+
+def normalize_database_url(url: str) -> str:
+    """Async drivers for SQLAlchemy; Heroku's ``postgres://`` is refused by SQLAlchemy as is."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    if url.startswith("sqlite://") and not url.startswith("sqlite+aiosqlite://"):
+        return "sqlite+aiosqlite://" + url[len("sqlite://") :]
+    return url
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """``KEY=value`` lines; ``#`` comments, ``export`` and matching quotes allowed."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.removeprefix("export ").partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[key.strip()] = value
+    return values
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")
+) -> Settings:
+    """Settings from ``.env`` overridden by the environment; contradictions raise ConfigError."""
+    env: dict[str, str] = read_dotenv(dotenv) if dotenv else {}
+    env.update(os.environ if environ is None else environ)
+
+    def get(name: str, default: str = "") -> str:
+        return env.get(name, default).strip()
+
+    port_text = get("PORT", "3000")
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise ConfigError(f"PORT must be a port number (1-65535), not {port_text!r}.")
+    lang = get("ECOUTE_LANG", "en").lower()
+    settings = Settings(
+        database_url=normalize_database_url(get("DATABASE_URL") or DEFAULT_DATABASE_URL),
+        default_lang=lang,
+        log_level=get("LOG_LEVEL", "INFO").upper(),
+        port=int(port_text),
+        slack_bot_token=get("SLACK_BOT_TOKEN"),
+        slack_app_token=get("SLACK_APP_TOKEN"),
+        slack_signing_secret=get("SLACK_SIGNING_SECRET"),
+        slack_client_id=get("SLACK_CLIENT_ID"),
+        slack_client_secret=get("SLACK_CLIENT_SECRET"),
+        slack_api_url=get("SLACK_API_URL"),
+        discord_token=get("DISCORD_TOKEN"),
+        discord_application_id=get("DISCORD_APPLICATION_ID"),
+        discord_api_url=get("DISCORD_API_URL"),
+        discord_gateway_url=get("DISCORD_GATEWAY_URL"),
+    )
+    if bool(settings.slack_client_id) != bool(settings.slack_client_secret):
+        raise ConfigError(
+            "Set both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (for installs in many workspaces), "
+            "or neither (for one workspace with SLACK_BOT_TOKEN)."
+        )
+    return settings
