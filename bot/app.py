@@ -21,7 +21,7 @@ class Core:
     store: Store
 
     def service(self, escape: Escape) -> ConversationService:
-        """A conversation service whose replies are escaped for one target (Slack, Discord, terminal)."""
+        """A conversation service whose replies are escaped for one target (Slack, terminal...)."""
         return ConversationService(self.store, self.schema, self.catalog, escape=escape)
 
     async def close(self) -> None:

@@ -45,6 +45,7 @@ class Catalog:
     files: dict[str, dict[str, Path]]
     default_lang: str = REFERENCE_LANG
     _envs: dict[Escape, jinja2.Environment] = field(default_factory=dict, repr=False)
+    _compiled: dict[tuple[Escape, str], jinja2.Template] = field(default_factory=dict, repr=False)
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -71,7 +72,12 @@ class Catalog:
             source = self.texts[self.default_lang].get(key)
         if source is None:
             raise KeyError(f"no text {key!r} in {lang!r}")
-        return self._env(escape).from_string(source).render(**values).strip()
+        if "{" not in source:  # plain text: nothing to render (the common case, and hot)
+            return source.strip()
+        template = self._compiled.get((escape, source))
+        if template is None:
+            template = self._compiled[(escape, source)] = self._env(escape).from_string(source)
+        return template.render(**values).strip()
 
     def render_file(self, lang: str, name: str, escape: Escape = plain, /, **values: Any) -> str:
         """Render the template file ``prompts/<lang>/<name>``."""
@@ -162,7 +168,9 @@ def _read(root: Path, default_lang: str) -> tuple[Catalog, list[str]]:
             continue
         folder = root / lang
         for key in sorted(ref.keys() - texts[lang].keys()):
-            problems.append(f"{folder}/{key.split('.')[0]}.toml: {key}: missing (present in {default_lang})")
+            problems.append(
+                f"{folder}/{key.split('.')[0]}.toml: {key}: missing (present in {default_lang})"
+            )
         for key in sorted(texts[lang].keys() - ref.keys()):
             problems.append(f"{where[lang][key]}: {key}: unknown key (not in {default_lang})")
         for name in sorted(ref_files.keys() - files[lang].keys()):

@@ -40,7 +40,7 @@ class Answer:
 
 @dataclass(frozen=True, slots=True)
 class Back:
-    """Go back one question (from the review: to the last question; from the verdict: to the review)."""
+    """Go back one question (from the review: the last question; from the verdict: the review)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/ecoute.db"
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Everything écoute reads from its environment. Secrets are never printed (see ``__repr__``)."""
+    """Everything écoute reads from its environment; ``repr`` never shows a secret."""
 
     database_url: str = DEFAULT_DATABASE_URL
     default_lang: str = "en"

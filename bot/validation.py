@@ -55,7 +55,9 @@ def parse_answer(question: Question, raw: object) -> AnswerValue:
         if len(text) < question.min:
             raise InvalidAnswer("text_too_short", min=question.min, max=question.max)
         if len(text) > question.max:
-            raise InvalidAnswer("text_too_long", min=question.min, max=question.max, length=len(text))
+            raise InvalidAnswer(
+                "text_too_long", min=question.min, max=question.max, length=len(text)
+            )
         return text
     # integer and scale
     number: int | None = None

@@ -1,0 +1,1 @@
+"""Translators between chat platforms (terminal, Slack, Discord) and écoute's core."""

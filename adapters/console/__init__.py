@@ -1,0 +1,1 @@
+"""The terminal chat: numbered choices, typed answers, and a few commands."""

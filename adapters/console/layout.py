@@ -1,0 +1,77 @@
+"""Neutral replies laid out as terminal text."""
+
+from __future__ import annotations
+
+from bot.catalog import Catalog
+from bot.schema import Kind
+from bot.views import QuestionView, Reply, ReviewView, VerdictView
+
+VERDICT_MARK = {"engage": "✔", "test": "~", "drop": "✘"}
+
+
+def layout_reply(reply: Reply, catalog: Catalog) -> str:
+    """The whole reply: notices, the record of what was stored, then the current view."""
+    lines: list[str] = [f"! {n.text}" for n in reply.notices]
+    if reply.recorded is not None:
+        lines.append(f"✓ {reply.recorded.label}: {reply.recorded.answer}")
+    if lines:
+        lines.append("")
+    view = reply.view
+    if isinstance(view, QuestionView):
+        lines += layout_question(view, catalog, reply.lang)
+    elif isinstance(view, ReviewView):
+        lines += layout_review(view, catalog, reply.lang)
+    else:
+        lines += layout_verdict(view)
+        lines += ["", catalog.text(reply.lang, "console.verdict_hint")]
+    return "\n".join(lines)
+
+
+def layout_question(view: QuestionView, catalog: Catalog, lang: str) -> list[str]:
+    lines = [f"[{view.progress}]", view.title]
+    if view.hint:
+        lines.append(f"  {view.hint}")
+    if view.kind in (Kind.ONE, Kind.MANY, Kind.SCALE):
+        if view.kind is Kind.MANY:
+            lines.append(f"  0. {catalog.text(lang, 'interview.ui.none_yet')}")
+        for number, choice in enumerate(view.choices, 1):
+            mark = "*" if choice.selected else " "
+            lines.append(f" {mark}{number}. {choice.label}")
+    if view.current is not None and view.kind in (Kind.TEXT, Kind.INTEGER):
+        lines.append(f"  ({view.current})")
+    key = {
+        Kind.ONE: "console.choose_one",
+        Kind.SCALE: "console.choose_one",
+        Kind.MANY: "console.choose_many",
+        Kind.TEXT: "console.type_text",
+        Kind.INTEGER: "console.type_number",
+    }[view.kind]
+    lines.append(catalog.text(lang, key, min=view.min, max=view.max))
+    return lines
+
+
+def layout_review(view: ReviewView, catalog: Catalog, lang: str) -> list[str]:
+    lines = [view.title, view.intro, ""]
+    width = max((len(item.label) for item in view.items), default=0)
+    for number, item in enumerate(view.items, 1):
+        lines.append(f" {number:>2}. {item.label.ljust(width)}  {item.answer}")
+    lines += ["", catalog.text(lang, "console.review_hint")]
+    return lines
+
+
+def layout_verdict(view: VerdictView) -> list[str]:
+    lines = [f"== {view.headline} ==", f"{view.score_label}", ""]
+    for platform in view.platforms:
+        mark = VERDICT_MARK.get(platform.verdict, "-")
+        lines.append(f"{mark} {platform.name}: {platform.verdict_label}")
+        lines += [f"    - {reason}" for reason in platform.reasons]
+    if view.warnings:
+        lines.append("")
+        lines += [f"⚠ {warning.text}" for warning in view.warnings]
+    if view.alternatives:
+        lines.append("")
+        lines += [f" {n}. {alt.name}: {alt.text}" for n, alt in enumerate(view.alternatives, 1)]
+    if view.flips:
+        lines.append("")
+        lines += [f" ↻ {flip.text}" for flip in view.flips]
+    return lines

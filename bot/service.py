@@ -1,0 +1,131 @@
+"""The conversation service: load, step, store (compare-and-set), render. One turn per event."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.catalog import Catalog, Escape, plain
+from bot.conversation import Conversation, Phase
+from bot.events import ConversationKey, Event, Start
+from bot.interview import Step, new_conversation, step
+from bot.render import format_answer, question_label, question_view, review_view
+from bot.schema import Schema
+from bot.store import Store, StoreUnavailable
+from bot.verdict import diagnose
+from bot.verdict_view import verdict_view
+from bot.views import CodedText, QuestionView, Recorded, Reply, ReviewView, VerdictView
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+"""Compare-and-set retries before giving up: only reached under extreme contention."""
+
+
+class ConversationService:
+    """Turns neutral events into replies, storing every turn before answering.
+
+    A stale or repeated event (an old button, a double click) changes nothing: the step is
+    recomputed on the stored state after a failed compare-and-set, where it is found stale.
+    """
+
+    def __init__(
+        self, store: Store, schema: Schema, catalog: Catalog, *, escape: Escape = plain
+    ) -> None:
+        self.store = store
+        self.schema = schema
+        self.catalog = catalog
+        self.escape = escape
+
+    async def handle(
+        self, key: ConversationKey, event: Event, *, locale: str | None = None
+    ) -> Reply:
+        """Apply ``event`` to the user's conversation and return what to show.
+
+        ``locale`` picks the language when the conversation is created. Raises
+        :class:`StoreUnavailable` when the turn could not be stored (nothing is half-written).
+        """
+        for _ in range(MAX_ATTEMPTS):
+            conv = await self.store.load(key)
+            created = conv is None
+            if conv is None:
+                conv = new_conversation(self.schema, self.catalog.pick(locale))
+            result = step(self.schema, conv, event, self.catalog.languages)
+            if result.moved or created:
+                if not await self.store.save(key, result.conversation, result.changed):
+                    continue  # someone else stored a turn first: replay on the new state
+                stored = result.conversation.evolve(version=conv.version + 1)
+            else:
+                stored = conv
+            return self._reply(stored, result, changed=result.moved or created)
+        log.warning("gave up after %d compare-and-set conflicts", MAX_ATTEMPTS)
+        raise StoreUnavailable("too many concurrent changes")
+
+    async def current(self, key: ConversationKey, *, locale: str | None = None) -> Reply:
+        """Where the user is now (creating the conversation if needed)."""
+        return await self.handle(key, Start(), locale=locale)
+
+    async def forget(self, key: ConversationKey) -> None:
+        """Delete everything stored about this user."""
+        await self.store.forget(key.platform, key.workspace, key.user)
+
+    async def latest_verdict(self, key: ConversationKey) -> VerdictView | None:
+        """The verdict of a finished interview (for a home screen), or ``None``."""
+        conv = await self.store.load(key)
+        if conv is None or conv.phase is not Phase.VERDICT:
+            return None
+        return self._verdict(conv)
+
+    async def language(self, key: ConversationKey, *, locale: str | None = None) -> str:
+        """The user's language: their conversation's, else the one ``locale`` picks."""
+        conv = await self.store.load(key)
+        return conv.lang if conv else self.catalog.pick(locale)
+
+    def unavailable_text(self, lang: str) -> str:
+        """The "please try again" message for :class:`StoreUnavailable`."""
+        return self.catalog.text(lang, "interview.notice.unavailable", self.escape)
+
+    def text(self, lang: str, key: str, /, **values: object) -> str:
+        """Any catalog text, rendered for this service's target."""
+        return self.catalog.text(lang, key, self.escape, **values)
+
+    def _reply(self, conv: Conversation, result: Step, *, changed: bool) -> Reply:
+        lang = conv.lang
+        notices = tuple(
+            CodedText(_notice_code(n.key), self.text(lang, f"interview.{n.key}", **n.values))
+            for n in result.notices
+        )
+        recorded = None
+        if result.recorded is not None:
+            question = self.schema.question(result.recorded)
+            assert question is not None
+            answer = format_answer(self.catalog, lang, question, conv.answers[question.id])
+            recorded = Recorded(
+                question.id,
+                question_label(self.catalog, lang, question, self.escape),
+                self.escape(answer),
+            )
+        view: QuestionView | ReviewView | VerdictView
+        if conv.phase is Phase.VERDICT:
+            view = self._verdict(conv)
+        elif conv.phase is Phase.REVIEW:
+            view = review_view(self.schema, self.catalog, conv, self.escape)
+        else:
+            view = question_view(self.schema, self.catalog, conv, self.escape)
+        return Reply(
+            lang=lang,
+            view=view,
+            notices=notices,
+            recorded=recorded,
+            changed=changed,
+            version=conv.version,
+        )
+
+    def _verdict(self, conv: Conversation) -> VerdictView:
+        verdict = diagnose(conv.answers)
+        return verdict_view(verdict, conv.answers, self.catalog, conv.lang, self.escape)
+
+
+def _notice_code(key: str) -> str:
+    """``invalid.text_too_short`` -> ``invalid``; ``notice.stale`` -> ``stale``."""
+    area, _, name = key.partition(".")
+    return "invalid" if area == "invalid" else name

@@ -1,0 +1,81 @@
+"""Hand-written fakes for the core's ports."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import replace
+
+from bot.conversation import Conversation
+from bot.events import ConversationKey
+from bot.schema import AnswerValue
+from bot.store import StoreUnavailable
+
+
+class MemoryStore:
+    """The Store protocol in memory, with the same compare-and-set semantics as the SQL one.
+
+    ``yield_between`` makes every call give the event loop a turn between its read and its
+    write, so concurrent tests really interleave. ``down`` makes every call fail.
+    """
+
+    def __init__(self, *, yield_between: bool = True) -> None:
+        self.conversations: dict[ConversationKey, Conversation] = {}
+        self.events: set[tuple[str, str]] = set()
+        self.saves = 0
+        self.yield_between = yield_between
+        self.down = False
+
+    async def _pause(self) -> None:
+        if self.down:
+            raise StoreUnavailable("the fake database is down")
+        if self.yield_between:
+            await asyncio.sleep(0)
+
+    async def load(self, key: ConversationKey) -> Conversation | None:
+        await self._pause()
+        conv = self.conversations.get(key)
+        return None if conv is None else replace(conv, answers=dict(conv.answers))
+
+    async def save(
+        self,
+        key: ConversationKey,
+        conversation: Conversation,
+        changed: Mapping[str, AnswerValue | None],
+    ) -> bool:
+        await self._pause()
+        stored = self.conversations.get(key)
+        if (stored.version if stored else 0) != conversation.version:
+            return False
+        if stored is None and conversation.version != 0:
+            return False
+        answers = dict(stored.answers) if stored else {}
+        for qid, value in changed.items():
+            if value is None:
+                answers.pop(qid, None)
+            else:
+                answers[qid] = value
+        assert answers == conversation.answers, "changed must describe the new answers"
+        self.conversations[key] = replace(
+            conversation, answers=answers, version=conversation.version + 1
+        )
+        self.saves += 1
+        return True
+
+    async def forget(self, platform: str, workspace: str, user: str) -> int:
+        await self._pause()
+        key = ConversationKey(platform, workspace, user)
+        return 1 if self.conversations.pop(key, None) else 0
+
+    async def mark_event(self, platform: str, event_id: str) -> bool:
+        await self._pause()
+        if (platform, event_id) in self.events:
+            return False
+        self.events.add((platform, event_id))
+        return True
+
+    async def ping(self) -> bool:
+        return not self.down
+
+    async def close(self) -> None:
+        return None
