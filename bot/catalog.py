@@ -146,7 +146,8 @@ def _read(root: Path, default_lang: str) -> tuple[Catalog, list[str]]:
                     problems.append(f"{path}: {key}: must be a string, not {type(value).__name__}")
                     continue
                 try:
-                    env.parse(value)
+                    if "{" in value:  # plain text needs no parsing (and start-up stays fast)
+                        env.parse(value)
                 except jinja2.TemplateSyntaxError as exc:
                     problems.append(f"{path}: {key}: template error: {exc.message}")
                     continue

@@ -62,7 +62,8 @@ def step(schema: Schema, conv: Conversation, event: Event, languages: tuple[str,
             )
         case SetLanguage(lang=lang):
             if lang not in languages:
-                return Step(conv, notices=(Notice("notice.unknown_language", {"lang": lang}),))
+                values = {"lang": lang, "available": ", ".join(languages)}
+                return Step(conv, notices=(Notice("notice.unknown_language", values),))
             return Step(conv.evolve(lang=lang), notices=(Notice("notice.language"),), moved=True)
         case Answer():
             return _answer(schema, conv, event)

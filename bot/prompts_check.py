@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bot.catalog import Catalog, CatalogError, catalog_problems, load_catalog
 from bot.schema import PROMPTS_DIR, Kind, Schema, SchemaError, load_schema
+from bot.scoring import ScoringError, default_weights, load_weights
 
 
 def schema_text_problems(schema: Schema, catalog: Catalog, root: Path = PROMPTS_DIR) -> list[str]:
@@ -29,6 +30,10 @@ def check_prompts(schema: Schema, catalog: Catalog) -> None:
     problems = schema_text_problems(schema, catalog)
     if problems:
         raise CatalogError("\n".join(problems))
+    try:
+        default_weights()
+    except ScoringError as exc:
+        raise CatalogError(str(exc)) from exc
 
 
 def all_problems(root: Path = PROMPTS_DIR) -> list[str]:
@@ -44,4 +49,9 @@ def all_problems(root: Path = PROMPTS_DIR) -> list[str]:
         catalog = load_catalog(root)
     except CatalogError as exc:  # pragma: no cover - catalog_problems already said it
         return str(exc).splitlines()
-    return schema_text_problems(schema, catalog, root)
+    problems = schema_text_problems(schema, catalog, root)
+    try:
+        load_weights(root / "scoring.toml")
+    except ScoringError as exc:
+        problems.append(str(exc))
+    return problems

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from bot.catalog import Catalog
 from bot.schema import Kind
-from bot.views import QuestionView, Reply, ReviewView, VerdictView
-
-VERDICT_MARK = {"engage": "✔", "test": "~", "drop": "✘"}
+from bot.verdict_view import verdict_text
+from bot.views import QuestionView, Reply, ReviewView
 
 
 def layout_reply(reply: Reply, catalog: Catalog) -> str:
@@ -22,7 +21,7 @@ def layout_reply(reply: Reply, catalog: Catalog) -> str:
     elif isinstance(view, ReviewView):
         lines += layout_review(view, catalog, reply.lang)
     else:
-        lines += layout_verdict(view)
+        lines += [verdict_text(view, catalog, reply.lang).rstrip()]
         lines += ["", catalog.text(reply.lang, "console.verdict_hint")]
     return "\n".join(lines)
 
@@ -56,22 +55,4 @@ def layout_review(view: ReviewView, catalog: Catalog, lang: str) -> list[str]:
     for number, item in enumerate(view.items, 1):
         lines.append(f" {number:>2}. {item.label.ljust(width)}  {item.answer}")
     lines += ["", catalog.text(lang, "console.review_hint")]
-    return lines
-
-
-def layout_verdict(view: VerdictView) -> list[str]:
-    lines = [f"== {view.headline} ==", f"{view.score_label}", ""]
-    for platform in view.platforms:
-        mark = VERDICT_MARK.get(platform.verdict, "-")
-        lines.append(f"{mark} {platform.name}: {platform.verdict_label}")
-        lines += [f"    - {reason}" for reason in platform.reasons]
-    if view.warnings:
-        lines.append("")
-        lines += [f"⚠ {warning.text}" for warning in view.warnings]
-    if view.alternatives:
-        lines.append("")
-        lines += [f" {n}. {alt.name}: {alt.text}" for n, alt in enumerate(view.alternatives, 1)]
-    if view.flips:
-        lines.append("")
-        lines += [f" ↻ {flip.text}" for flip in view.flips]
     return lines

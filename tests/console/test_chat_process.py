@@ -76,7 +76,7 @@ def test_piped_interview_prints_the_verdict(tmp_path: Path, lang: str, expected:
 
 
 def test_bad_input_keeps_the_question(tmp_path: Path) -> None:
-    out = run_chat(tmp_path, "en_US", ["9", "b2b", "1", "quit"], "chat")
+    out = run_chat(tmp_path, "en_US", ["9", "maybe", "1", "quit"], "chat")
     assert out.count("Who buys from you?") == 3
     assert "Please pick one of the options." in out
     assert "How many potential buyers" in out

@@ -1,0 +1,144 @@
+"""``ecoute diagnose --answers FILE [--lang fr|en] [--format json|text]``: a verdict without chat.
+
+Reads the answers as a JSON object (``-`` for standard input), checks them like the interview
+does (missing answers are allowed), and prints the verdict. Bad input exits with status 2 and
+one line per problem on stderr: key, value, why. Imports no chat platform, so it starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from adapters.console.escape import terminal_escape
+from bot.catalog import Catalog, CatalogError, Escape, load_catalog, plain
+from bot.schema import SchemaError, load_schema
+from bot.scoring import ScoringError
+from bot.validation import AnswerProblem, check_answers
+from bot.verdict import Verdict, diagnose
+from bot.verdict_view import verdict_text, verdict_view
+from bot.views import VerdictView
+
+BAD_INPUT = 2
+BROKEN_PROMPTS = 1
+
+
+def main(argv: list[str]) -> int:
+    """Run the command; returns the exit status (0, or 2 for bad input)."""
+    try:
+        catalog, schema = load_catalog(), load_schema()
+    except (CatalogError, SchemaError) as exc:
+        print(exc, file=sys.stderr)
+        return BROKEN_PROMPTS
+    env_lang = catalog.pick(_env_locale(os.environ))
+    parser = _parser(catalog, env_lang)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, or a usage error argparse already printed
+        return exc.code if isinstance(exc.code, int) else BAD_INPUT
+    lang: str = args.lang
+    raw, problem = _read(args.answers)
+    if problem is not None:
+        _report([AnswerProblem("--answers", args.answers, problem[0], problem[1])], catalog, lang)
+        return BAD_INPUT
+    answers, problems = check_answers(schema, raw)
+    if problems:
+        _report(problems, catalog, lang)
+        return BAD_INPUT
+    try:
+        verdict = diagnose(answers, schema=schema)
+    except ScoringError as exc:
+        print(exc, file=sys.stderr)
+        return BROKEN_PROMPTS
+    if args.format == "json":
+        view = verdict_view(verdict, answers, catalog, lang, plain)
+        document = as_json(view, verdict)
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    else:
+        view = verdict_view(verdict, answers, catalog, lang, terminal_escape)
+        sys.stdout.write(verdict_text(view, catalog, lang))
+    return 0
+
+
+def as_json(view: VerdictView, verdict: Verdict) -> dict[str, Any]:
+    """The documented JSON form of a verdict (a stable public shape)."""
+    codes = {p.platform: [r.code for r in p.reasons] for p in verdict.platforms}
+    return {
+        "platforms": [
+            {
+                "platform": p.platform,
+                "verdict": p.verdict,
+                "reasons": list(p.reasons),
+                "reason_codes": codes[p.platform],
+            }
+            for p in view.platforms
+        ],
+        "warnings": [{"code": w.code, "text": w.text} for w in view.warnings],
+        "alternatives": [{"channel": a.channel, "text": a.text} for a in view.alternatives],
+        "score": view.score,
+        "headline": view.headline,
+        "flips": [
+            {
+                "platform": f.platform,
+                "question": f.question,
+                "answer": list(f.answer) if isinstance(f.answer, tuple) else f.answer,
+                "verdict": f.verdict,
+                "text": f.text,
+            }
+            for f in view.flips
+        ],
+    }
+
+
+def _env_locale(env: Mapping[str, str]) -> str | None:
+    for name in ("ECOUTE_LANG", "LANG"):
+        if env.get(name):
+            return env[name].split(".")[0]
+    return None
+
+
+def _parser(catalog: Catalog, lang: str) -> argparse.ArgumentParser:
+    def t(key: str) -> str:
+        return catalog.text(lang, f"verdict.diagnose.{key}")
+
+    parser = argparse.ArgumentParser(prog="ecoute diagnose", description=t("description"))
+    parser.add_argument("--answers", required=True, metavar="FILE", help=t("answers_help"))
+    parser.add_argument("--lang", choices=catalog.languages, default=lang, help=t("lang_help"))
+    parser.add_argument("--format", choices=("text", "json"), default="text", help=t("format_help"))
+    return parser
+
+
+def _read(source: str) -> tuple[Any, tuple[str, dict[str, object]] | None]:
+    """The parsed JSON object, or a problem: (message key under verdict.diagnose, values)."""
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, ("unreadable", {"error": getattr(exc, "strerror", None) or str(exc)})
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return None, ("invalid_json", {"error": str(exc)})
+    if not isinstance(raw, dict):
+        return None, ("not_object", {})
+    return raw, None
+
+
+def _report(problems: list[AnswerProblem], catalog: Catalog, lang: str) -> None:
+    escape: Escape = terminal_escape
+    for p in problems:
+        prefix = "interview.invalid" if catalog.has(lang, f"interview.invalid.{p.why}") else None
+        key = f"{prefix or 'verdict.diagnose'}.{p.why}"
+        values = {k: ", ".join(v) if isinstance(v, tuple) else v for k, v in p.values.items()}
+        why = catalog.text(lang, key, plain, **values)
+        if "choices" in values:
+            why = catalog.text(lang, "verdict.diagnose.allowed", plain, why=why, **values)
+        value = p.value if p.key == "--answers" else json.dumps(p.value, ensure_ascii=False)
+        line = catalog.text(
+            lang, "verdict.diagnose.problem", escape, key=p.key, value=value, why=why
+        )
+        print(line, file=sys.stderr)
