@@ -30,7 +30,10 @@ def layout_question(view: QuestionView, catalog: Catalog, lang: str) -> list[str
     lines = [f"[{view.progress}]", view.title]
     if view.hint:
         lines.append(f"  {view.hint}")
-    if view.kind in (Kind.ONE, Kind.MANY, Kind.SCALE):
+    if view.kind is Kind.SCALE:  # "1 · 2 · [3] · 4 · 5": the numbers are the answers
+        marks = [f"[{c.label}]" if c.selected else c.label for c in view.choices]
+        lines.append("  " + " · ".join(marks))
+    elif view.kind in (Kind.ONE, Kind.MANY):
         if view.kind is Kind.MANY:
             lines.append(f"  0. {catalog.text(lang, 'interview.ui.none_yet')}")
         for number, choice in enumerate(view.choices, 1):
@@ -40,12 +43,13 @@ def layout_question(view: QuestionView, catalog: Catalog, lang: str) -> list[str
         lines.append(f"  ({view.current})")
     key = {
         Kind.ONE: "console.choose_one",
-        Kind.SCALE: "console.choose_one",
+        Kind.SCALE: "console.type_number",
         Kind.MANY: "console.choose_many",
         Kind.TEXT: "console.type_text",
-        Kind.INTEGER: "console.type_number",
+        Kind.INTEGER: None,  # the question's own hint already says it
     }[view.kind]
-    lines.append(catalog.text(lang, key, min=view.min, max=view.max))
+    if key:
+        lines.append(catalog.text(lang, key, min=view.min, max=view.max))
     return lines
 
 
