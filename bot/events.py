@@ -40,7 +40,13 @@ class Answer:
 
 @dataclass(frozen=True, slots=True)
 class Back:
-    """Go back one question (from the review: the last question; from the verdict: the review)."""
+    """Go back one question (from the review: the last question; from the verdict: the review).
+
+    ``question`` is the question whose Back button was clicked, when it came from one: a
+    second click on the same button (or a click on an old message) is then stale.
+    """
+
+    question: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -67,7 +67,9 @@ def step(schema: Schema, conv: Conversation, event: Event, languages: tuple[str,
             return Step(conv.evolve(lang=lang), notices=(Notice("notice.language"),), moved=True)
         case Answer():
             return _answer(schema, conv, event)
-        case Back():
+        case Back(question=clicked):
+            if clicked is not None and (conv.phase is not Phase.ASKING or clicked != conv.cursor):
+                return Step(conv, notices=(Notice("notice.stale"),))
             return _back(schema, conv)
         case Edit(question=qid):
             if qid not in {q.id for q in schema.sequence(conv.answers)}:

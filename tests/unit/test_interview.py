@@ -195,3 +195,13 @@ def test_typed_text_outside_questions_is_not_expected() -> None:
     assert [n.key for n in result.notices] == ["notice.not_expecting"]
     after, result = run(conv, Confirm(), Confirm())
     assert [n.key for n in result.notices] == ["notice.stale"]
+
+
+def test_back_clicked_twice_goes_back_once() -> None:
+    conv = new_conversation(SCHEMA, "en")
+    conv, _ = run(conv, Answer("b2b"), Answer("niche"))
+    conv, _ = run(conv, Back("audience"))
+    assert conv.cursor == "buyers"
+    again, result = run(conv, Back("audience"))
+    assert again == conv
+    assert [n.key for n in result.notices] == ["notice.stale"]

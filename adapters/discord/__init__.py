@@ -1,0 +1,1 @@
+"""The Discord adapter: slash commands and ephemeral messages <-> the conversation service."""

@@ -1,0 +1,105 @@
+"""The écoute Discord client: minimal intents, no mentions, restart-proof components."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+from typing import Any
+
+import discord
+import yarl
+from discord import app_commands
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+from sqlalchemy.exc import SQLAlchemyError
+
+from adapters.discord.commands import CatalogTranslator, build_group
+from adapters.discord.components import EcouteButton, EcouteSelect
+from adapters.discord.escape import discord_escape
+from adapters.discord.handlers import Handler
+from adapters.discord.ids import CustomId
+from adapters.discord.modal import persistent_modal
+from adapters.discord.sync import SyncLedger, sync_commands
+from adapters.discord.texts import Texts
+from bot.app import Core
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def minimal_intents() -> discord.Intents:
+    """Interactions need no intent; ``guilds`` keeps discord.py's guild cache sound."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    return intents
+
+
+def configure_endpoints(settings: Settings) -> None:
+    """Point discord.py at ``DISCORD_API_URL`` / ``DISCORD_GATEWAY_URL`` when they are set."""
+    if settings.discord_api_url:
+        Route.BASE = settings.discord_api_url.rstrip("/")
+    if settings.discord_gateway_url:
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+
+
+def application_id(settings: Settings) -> int | None:
+    """``DISCORD_APPLICATION_ID``, else the bot's id, which a bot token starts with."""
+    if settings.discord_application_id.isdigit():
+        return int(settings.discord_application_id)
+    head = settings.discord_token.split(".", 1)[0]
+    try:
+        decoded = base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    return int(decoded) if decoded.isdigit() else None
+
+
+class EcouteClient(discord.Client):
+    """Registers the dynamic components, the persistent modal and ``/ecoute`` at start, and
+    syncs the commands when their payload changed (``auto_sync``)."""
+
+    def __init__(
+        self, core: Core, *, auto_sync: bool = True, budget: float = 2.0, **options: Any
+    ) -> None:
+        app_id = application_id(core.settings)
+        if app_id is not None:
+            options.setdefault("application_id", app_id)
+        super().__init__(
+            intents=minimal_intents(), allowed_mentions=discord.AllowedMentions.none(), **options
+        )
+        self.core = core
+        self.texts = Texts(core.catalog)
+        self.service = core.service(escape=discord_escape)
+        self.handler = Handler(self.service, core.schema, self.texts, budget=budget)
+        self.tree: app_commands.CommandTree[EcouteClient] = app_commands.CommandTree(self)
+        self.auto_sync = auto_sync
+        self.synced: bool | None = None
+        """After start: whether the commands were synced (None: not attempted or failed)."""
+
+    async def setup_hook(self) -> None:
+        self.add_dynamic_items(EcouteButton, EcouteSelect)
+        self.add_view(persistent_modal(self.texts))
+        await self.tree.set_translator(CatalogTranslator(self.texts))
+        self.tree.add_command(build_group(self.texts, self.handler.command))
+        if self.auto_sync:
+            ledger = SyncLedger(self.core.settings.database_url)
+            try:
+                self.synced = await sync_commands(self.tree, ledger)
+            except (discord.HTTPException, SQLAlchemyError, OSError):
+                log.exception("could not sync the slash commands; the previous ones stay")
+            finally:
+                await ledger.close()
+
+    async def on_ready(self) -> None:
+        log.info("connected to Discord as %s (%d servers)", self.user, len(self.guilds))
+
+    async def on_ecoute_component(
+        self, interaction: discord.Interaction[Any], custom_id: CustomId, values: list[str]
+    ) -> None:
+        await self.handler.component(interaction, custom_id, values)
+
+    async def on_ecoute_modal(
+        self, interaction: discord.Interaction[Any], custom_id: CustomId | None, value: str
+    ) -> None:
+        await self.handler.modal(interaction, custom_id, value)

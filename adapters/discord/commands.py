@@ -1,0 +1,107 @@
+"""``/ecoute start|resume|restart|lang|forget|help``, named and described in every language.
+
+Names and descriptions come from ``prompts/<lang>/discord.toml`` (``[command]``): the
+reference language gives the default texts, and :class:`CatalogTranslator` gives Discord the
+others as localisations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.app_commands import Choice, locale_str
+
+from adapters.discord.texts import Texts
+from bot.catalog import REFERENCE_LANG
+from bot.events import Event, Help, Restart, SetLanguage, Start
+
+OnCommand = Callable[[discord.Interaction[Any], Event | None], Awaitable[None]]
+"""The handler: the event for the core, or ``None`` for "forget me"."""
+
+SUBCOMMANDS: dict[str, Event | None] = {
+    "start": Start(),
+    "resume": Start(),
+    "restart": Restart(),
+    "forget": None,
+    "help": Help(),
+}
+
+
+class CatalogTranslator(app_commands.Translator):
+    """Localised command names, descriptions and choices from ``discord.toml``."""
+
+    def __init__(self, texts: Texts) -> None:
+        self.texts = texts
+
+    async def translate(
+        self,
+        string: locale_str,
+        locale: discord.Locale,
+        context: app_commands.TranslationContextTypes,
+    ) -> str | None:
+        key = string.extras.get("key")
+        lang = language_of(locale, self.texts.languages)
+        if not isinstance(key, str) or lang is None:
+            return None
+        text = self.texts.plain(lang, key)
+        return None if text == string.message else text
+
+
+def language_of(locale: discord.Locale, languages: tuple[str, ...]) -> str | None:
+    """The catalog language for a Discord locale, only when there is a real match."""
+    tag = str(locale.value)
+    if tag in languages:
+        return tag
+    short = tag.split("-")[0]
+    return short if short in languages else None
+
+
+def build_group(texts: Texts, on_command: OnCommand) -> app_commands.Group:
+    """The ``/ecoute`` group, usable in servers and in the bot's DMs."""
+
+    def text(key: str) -> locale_str:
+        return locale_str(texts.plain(REFERENCE_LANG, f"command.{key}"), key=f"command.{key}")
+
+    group = app_commands.Group(
+        name=text("name"),
+        description=text("description"),
+        allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=True),
+        allowed_installs=app_commands.AppInstallationType(guild=True),
+    )
+    for name, event in SUBCOMMANDS.items():
+        group.add_command(
+            app_commands.Command(
+                name=text(f"{name}.name"),
+                description=text(f"{name}.description"),
+                callback=_simple(on_command, event),
+            )
+        )
+
+    async def lang(interaction: discord.Interaction, language: str) -> None:
+        await on_command(interaction, SetLanguage(language))
+
+    choices = [
+        Choice(name=locale_str(texts.plain(code, f"language.{code}")), value=code)
+        for code in texts.languages
+    ]
+    lang = app_commands.choices(language=choices)(lang)
+    lang = app_commands.describe(language=text("lang.option_description"))(lang)
+    lang = app_commands.rename(language=text("lang.option"))(lang)
+    group.add_command(
+        app_commands.Command(
+            name=text("lang.name"), description=text("lang.description"), callback=lang
+        )
+    )
+    return group
+
+
+def _simple(
+    on_command: OnCommand, event: Event | None
+) -> Callable[[discord.Interaction], Coroutine[Any, Any, None]]:
+    async def callback(interaction: discord.Interaction) -> None:
+        await on_command(interaction, event)
+
+    return callback

@@ -1,0 +1,196 @@
+"""Neutral views -> discord.ui components that survive restarts.
+
+Every component is a :class:`discord.ui.DynamicItem`: its state lives in its ``custom_id``
+(see :mod:`adapters.discord.ids`), so a button clicked after the bot restarted is recognised
+by the template alone. The callbacks only hand the parsed id and the selected values to the
+client; the client's handler does the rest.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Protocol, runtime_checkable
+
+import discord
+from discord import ButtonStyle, SelectOption, ui
+
+from adapters.discord import ids, limits
+from adapters.discord.escape import plain_label
+from adapters.discord.ids import Action, CustomId
+from adapters.discord.texts import Texts
+from bot.schema import Kind
+from bot.views import QuestionView, ReviewView
+
+MAX_BUTTONS = 5
+
+
+@runtime_checkable
+class Sink(Protocol):
+    """What the client offers components and the modal: one entry point for each."""
+
+    async def on_ecoute_component(
+        self, interaction: discord.Interaction[Any], custom_id: CustomId, values: list[str]
+    ) -> None: ...
+
+    async def on_ecoute_modal(
+        self, interaction: discord.Interaction[Any], custom_id: CustomId | None, value: str
+    ) -> None: ...
+
+
+async def _dispatch(
+    interaction: discord.Interaction[Any], cid: CustomId, values: list[str]
+) -> None:
+    client = interaction.client
+    if isinstance(client, Sink):
+        await client.on_ecoute_component(interaction, cid, values)
+
+
+def _parsed(match: re.Match[str]) -> CustomId:
+    cid = ids.from_match(match)
+    if cid is None:  # the templates only match known actions
+        raise ValueError(f"not an écoute custom_id: {match.string!r}")
+    return cid
+
+
+class EcouteButton(ui.DynamicItem[ui.Button[ui.View]], template=ids.BUTTON_TEMPLATE):
+    """A button whose custom_id says what it answers."""
+
+    def __init__(
+        self, cid: CustomId, label: str, *, style: ButtonStyle = ButtonStyle.secondary, row: int
+    ) -> None:
+        super().__init__(ui.Button(label=label, style=style, custom_id=str(cid)), row=row)
+        self.cid = cid
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: ui.Item[Any], match: re.Match[str], /
+    ) -> EcouteButton:
+        label = item.label if isinstance(item, ui.Button) else None
+        style = item.style if isinstance(item, ui.Button) else ButtonStyle.secondary
+        return cls(_parsed(match), label or "", style=style, row=0)
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await _dispatch(interaction, self.cid, [])
+
+
+class EcouteSelect(ui.DynamicItem[ui.Select[ui.View]], template=ids.SELECT_TEMPLATE):
+    """A select whose values are choice ids (answers) or question ids (edit)."""
+
+    def __init__(
+        self,
+        cid: CustomId,
+        options: list[SelectOption],
+        *,
+        placeholder: str | None = None,
+        min_values: int = 1,
+        max_values: int = 1,
+        row: int,
+    ) -> None:
+        select: ui.Select[ui.View] = ui.Select(
+            custom_id=str(cid),
+            options=options,
+            placeholder=placeholder,
+            min_values=min_values,
+            max_values=max_values,
+        )
+        super().__init__(select, row=row)
+        self.cid = cid
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: ui.Item[Any], match: re.Match[str], /
+    ) -> EcouteSelect:
+        if not isinstance(item, ui.Select):
+            raise TypeError("an écoute select custom_id on something else than a select")
+        return cls(
+            _parsed(match),
+            list(item.options),
+            placeholder=item.placeholder,
+            min_values=item.min_values,
+            max_values=item.max_values,
+            row=0,
+        )
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await _dispatch(interaction, self.cid, list(self.item.values))
+
+
+def question_components(q: QuestionView, lang: str, user: str, texts: Texts) -> ui.View:
+    """The answer controls of one question, and Back when there is somewhere to go back to."""
+    view = ui.View(timeout=None)
+
+    def cid(action: Action, choice: str = "") -> CustomId:
+        return CustomId(action, lang, user, q.question_id, choice)
+
+    if q.kind in (Kind.ONE, Kind.SCALE) and len(q.choices) <= MAX_BUTTONS:
+        for c in q.choices:
+            style = ButtonStyle.primary if c.selected else ButtonStyle.secondary
+            view.add_item(
+                EcouteButton(cid(Action.CHOICE, c.id), plain_label(c.label), style=style, row=0)
+            )
+    elif q.kind in (Kind.ONE, Kind.SCALE, Kind.MANY):
+        options = [
+            SelectOption(label=plain_label(c.label), value=c.id, default=c.selected)
+            for c in q.choices[: limits.OPTIONS]
+        ]
+        many = q.kind is Kind.MANY
+        view.add_item(
+            EcouteSelect(
+                cid(Action.SELECT),
+                options,
+                placeholder=texts.label(lang, "choose"),
+                min_values=0 if many else 1,
+                max_values=len(options) if many else 1,
+                row=0,
+            )
+        )
+        if many:
+            view.add_item(EcouteButton(cid(Action.NONE), texts.label(lang, "none_yet"), row=1))
+    else:  # text and numbers are typed in a modal
+        label = texts.label(lang, "answer_button")
+        view.add_item(EcouteButton(cid(Action.TYPE), label, style=ButtonStyle.primary, row=1))
+    if q.can_go_back:
+        view.add_item(EcouteButton(cid(Action.BACK), texts.label(lang, "back"), row=2))
+    return view
+
+
+def review_components(r: ReviewView, lang: str, user: str, texts: Texts) -> ui.View:
+    """A select to change any answer, Confirm, and Back to the last question."""
+    view = ui.View(timeout=None)
+    options = [
+        SelectOption(label=plain_label(i.label), value=i.question_id)
+        for i in r.items[: limits.OPTIONS]
+    ]
+    if options:
+        edit = CustomId(Action.EDIT, lang, user)
+        view.add_item(EcouteSelect(edit, options, placeholder=texts.label(lang, "edit"), row=0))
+    confirm = CustomId(Action.CONFIRM, lang, user)
+    view.add_item(
+        EcouteButton(confirm, texts.label(lang, "confirm"), style=ButtonStyle.success, row=1)
+    )
+    view.add_item(EcouteButton(CustomId(Action.BACK, lang, user), texts.label(lang, "back"), row=1))
+    return view
+
+
+def verdict_components(lang: str, user: str, texts: Texts) -> ui.View:
+    """Change an answer (back to the review), start again, share in the channel."""
+    view = ui.View(timeout=None)
+    change = CustomId(Action.BACK, lang, user)
+    view.add_item(EcouteButton(change, texts.plain(lang, "verdict.change"), row=0))
+    restart = CustomId(Action.RESTART, lang, user)
+    view.add_item(
+        EcouteButton(restart, texts.label(lang, "restart"), style=ButtonStyle.danger, row=0)
+    )
+    share = CustomId(Action.SHARE, lang, user)
+    view.add_item(EcouteButton(share, texts.label(lang, "share"), style=ButtonStyle.primary, row=0))
+    return view
+
+
+def shared_components(lang: str, texts: Texts) -> ui.View:
+    """Under a verdict shared in a channel: anyone can start their own interview."""
+    view = ui.View(timeout=None)
+    own = CustomId(Action.OWN, lang, ids.ANYONE)
+    view.add_item(
+        EcouteButton(own, texts.plain(lang, "share.own"), style=ButtonStyle.primary, row=0)
+    )
+    return view

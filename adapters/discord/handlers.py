@@ -1,0 +1,170 @@
+"""Interactions -> core events -> replies. Translation only: the core decides everything.
+
+Each handler answers its interaction exactly once within 3 s (see :class:`Exchange`), maps
+a database outage to the core's "try again" text, and logs anything unexpected after telling
+the user something went wrong — never a silent "This interaction failed".
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import discord
+
+from adapters.discord.exchange import Exchange, Slow
+from adapters.discord.ids import Action, CustomId
+from adapters.discord.messages import reply_message, shared_message, text_message
+from adapters.discord.modal import answer_modal
+from adapters.discord.texts import Texts
+from bot.events import Answer, Back, Confirm, ConversationKey, Edit, Event, Restart, Start
+from bot.schema import Schema
+from bot.service import ConversationService
+from bot.store import StoreUnavailable
+from bot.views import VerdictView
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "discord"
+
+_SIMPLE: dict[Action, Event] = {
+    Action.RESTART: Restart(),
+    Action.CONFIRM: Confirm(),
+}
+
+
+def conversation_key(interaction: discord.Interaction[Any]) -> ConversationKey:
+    """(discord, guild or "dm", user): one interview per member and server."""
+    workspace = str(interaction.guild_id) if interaction.guild_id else "dm"
+    return ConversationKey(PLATFORM, workspace, str(interaction.user.id))
+
+
+def locale_of(interaction: discord.Interaction[Any]) -> str:
+    return str(interaction.locale.value)
+
+
+class Handler:
+    """What the client calls for every écoute command, click and modal submission."""
+
+    def __init__(
+        self, service: ConversationService, schema: Schema, texts: Texts, *, budget: float = 2.0
+    ) -> None:
+        self.service = service
+        self.schema = schema
+        self.texts = texts
+        self.budget = budget
+
+    async def command(self, interaction: discord.Interaction[Any], event: Event | None) -> None:
+        """A slash command: ``event`` for the core, or ``None`` for forget."""
+        lang = self.texts.pick(locale_of(interaction))
+        exchange = Exchange(interaction, self.budget)
+        async with _guarded(exchange, self, lang):
+            if event is None:
+                await exchange.run(
+                    self.service.forget(conversation_key(interaction)), Slow.THINKING
+                )
+                await exchange.send(
+                    text_message(self.texts.core(lang, "interview.notice.forgotten"))
+                )
+            else:
+                await self._turn(exchange, event, new_message=True)
+
+    async def component(
+        self, interaction: discord.Interaction[Any], cid: CustomId, values: list[str]
+    ) -> None:
+        """A click on a button or a choice in a select."""
+        exchange = Exchange(interaction, self.budget)
+        async with _guarded(exchange, self, cid.lang):
+            if not cid.belongs_to(interaction.user.id):
+                await exchange.notice(self.texts.message(cid.lang, "not_yours"))
+            elif cid.action is Action.TYPE:  # a modal must be the first response: no I/O first
+                question = self.schema.question(cid.question)
+                user = str(interaction.user.id)
+                modal = answer_modal(question, cid.question, cid.lang, user, self.texts)
+                await interaction.response.send_modal(modal)
+            elif cid.action is Action.SHARE:
+                await self._share(exchange, cid.lang)
+            elif cid.action is Action.OWN:
+                await self._turn(exchange, Start(), new_message=True)
+            else:
+                await self._turn(exchange, _event(cid, values), new_message=False)
+
+    async def modal(
+        self, interaction: discord.Interaction[Any], cid: CustomId | None, value: str
+    ) -> None:
+        """A typed answer from the modal (``cid`` None: a submission écoute can't read)."""
+        exchange = Exchange(interaction, self.budget)
+        lang = cid.lang if cid else self.texts.pick(locale_of(interaction))
+        async with _guarded(exchange, self, lang):
+            if cid is None:
+                await exchange.notice(self.texts.message(lang, "error"))
+            elif not cid.belongs_to(interaction.user.id):
+                await exchange.notice(self.texts.message(cid.lang, "not_yours"))
+            else:
+                event = Answer(value, question=cid.question or None)
+                await self._turn(exchange, event, new_message=False)
+
+    async def _turn(self, exchange: Exchange, event: Event, *, new_message: bool) -> None:
+        interaction = exchange.interaction
+        work = self.service.handle(
+            conversation_key(interaction), event, locale=locale_of(interaction)
+        )
+        reply = await exchange.run(work, Slow.THINKING if new_message else Slow.UPDATE)
+        message = reply_message(reply, str(interaction.user.id), self.texts)
+        if new_message:
+            await exchange.send(message)
+        else:
+            await exchange.update(message)
+
+    async def _share(self, exchange: Exchange, lang: str) -> None:
+        key = conversation_key(exchange.interaction)
+
+        async def find() -> tuple[VerdictView | None, str]:
+            return await self.service.latest_verdict(key), await self.service.language(key)
+
+        verdict, lang = await exchange.run(find(), Slow.UPDATE)
+        if verdict is None:
+            await exchange.notice(self.texts.message(lang, "share.nothing"))
+            return
+        who = exchange.interaction.user.display_name
+        await exchange.send(shared_message(verdict, lang, who, self.texts), ephemeral=False)
+
+
+def _event(cid: CustomId, values: list[str]) -> Event:
+    if cid.action in _SIMPLE:
+        return _SIMPLE[cid.action]
+    if cid.action is Action.BACK:  # from a question: a second click on it is stale
+        return Back(cid.question or None)
+    if cid.action is Action.CHOICE:
+        return Answer(cid.choice, question=cid.question)
+    if cid.action is Action.NONE:
+        return Answer((), question=cid.question)
+    if cid.action is Action.SELECT:
+        return Answer(tuple(values), question=cid.question)
+    if cid.action is Action.EDIT and values:
+        return Edit(values[0])
+    return Start()
+
+
+@asynccontextmanager
+async def _guarded(exchange: Exchange, handler: Handler, lang: str) -> AsyncIterator[None]:
+    """Turn failures into a message for the user; log what they can't fix."""
+    try:
+        yield
+    except (StoreUnavailable, TimeoutError) as exc:
+        log.warning("storage unavailable for interaction %s: %s", exchange.interaction.id, exc)
+        await _tell(exchange, handler.service.unavailable_text(lang))
+    except discord.HTTPException:
+        log.exception("Discord refused the response to interaction %s", exchange.interaction.id)
+    except Exception:
+        log.exception("interaction %s failed", exchange.interaction.id)
+        await _tell(exchange, handler.texts.message(lang, "error"))
+
+
+async def _tell(exchange: Exchange, text: str) -> None:
+    try:
+        await exchange.notice(text)
+    except discord.HTTPException:
+        log.exception("could not tell the user about a failure")

@@ -1,0 +1,205 @@
+"""Block Kit for one question, a recorded answer and notices, built with slack_sdk's models.
+
+Every string of a view is already escaped by the core; here it is only laid out and, where
+Block Kit has a length limit, clipped. :class:`Message` checks the 50-block limit and runs
+slack_sdk's validation (``to_dict``) before anything is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    CheckboxesElement,
+    ConfirmObject,
+    ContextBlock,
+    InteractiveElement,
+    MarkdownTextObject,
+    Option,
+    SectionBlock,
+    StaticMultiSelectElement,
+    StaticSelectElement,
+)
+
+from adapters.slack import values as v
+from adapters.slack.escape import clip
+from adapters.slack.texts import Texts
+from bot.schema import Kind
+from bot.views import ChoiceView, CodedText, QuestionView, Recorded
+
+MAX_BLOCKS = 50
+SECTION_TEXT = 3000
+BUTTON_TEXT = 75
+OPTION_TEXT = 75
+HEADER_TEXT = 150
+MAX_OPTIONS = 100
+MAX_BUTTONS = 5  # one choice among more than this, or with long labels: a select
+MAX_LISTED = 40  # choices too long for a select are listed, one section each, up to this
+MAX_CHECKBOXES = 10
+SHORT_LABEL = 30  # longer labels don't fit on a button
+FALLBACK_TEXT = 3000
+
+_NOTICE_ICONS = {"invalid": ":warning:", "stale": ":information_source:"}
+
+
+class BlockLimitError(ValueError):
+    """A message would break one of Block Kit's limits."""
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message ready for ``chat.postMessage``/``chat.update``: blocks plus a text fallback."""
+
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+
+    def payload(self) -> dict[str, Any]:
+        """``{"text", "blocks"}``, validated by slack_sdk and within 50 blocks."""
+        return {"text": clip(self.text, FALLBACK_TEXT), "blocks": block_dicts(self.blocks)}
+
+
+def block_dicts(blocks: Sequence[Block], limit: int = MAX_BLOCKS) -> list[dict[str, Any]]:
+    """Blocks as JSON; raises :class:`BlockLimitError` past ``limit`` (slack_sdk doesn't check)."""
+    if len(blocks) > limit:
+        raise BlockLimitError(f"{len(blocks)} blocks, Slack allows {limit}")
+    return [b.to_dict() for b in blocks]
+
+
+def section(text: str, accessory: InteractiveElement | None = None) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=clip(text, SECTION_TEXT)), accessory=accessory)
+
+
+def context(text: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=clip(text, SECTION_TEXT))])
+
+
+def button(
+    label: str,
+    action_id: str,
+    value: str,
+    *,
+    style: str | None = None,
+    confirm: ConfirmObject | None = None,
+) -> ButtonElement:
+    text = clip(label, BUTTON_TEXT)
+    return ButtonElement(text=text, action_id=action_id, value=value, style=style, confirm=confirm)
+
+
+def option(label: str, value: str) -> Option:
+    return Option(text=clip(label, OPTION_TEXT), value=value)
+
+
+def notice_blocks(notices: Sequence[CodedText], intro: str | None = None) -> list[Block]:
+    """Notices (already localised and escaped) above the view they come with."""
+    lines = [f"{_NOTICE_ICONS.get(n.code, ':speech_balloon:')} {n.text}" for n in notices]
+    if intro:
+        lines.insert(0, intro)
+    return [section("\n".join(lines))] if lines else []
+
+
+def question_message(
+    view: QuestionView, texts: Texts, notices: Sequence[CodedText] = (), intro: str | None = None
+) -> Message:
+    """The question with its progress and the way to answer it."""
+    blocks = notice_blocks(notices, intro)
+    blocks.append(section(f"*{view.title}*\n{view.hint}" if view.hint else f"*{view.title}*"))
+    about = view.progress
+    if view.current is not None:
+        about += "  ·  " + texts.trusted("current", answer=view.current)
+    blocks.append(context(about))
+    blocks.extend(answer_blocks(view, texts))
+    return Message(f"{view.progress}: {view.title}", blocks)
+
+
+def answer_blocks(view: QuestionView, texts: Texts) -> list[Block]:
+    """The elements to answer ``view`` with (buttons, select, checkboxes or a modal button)."""
+    qid = view.question_id
+    nav: list[InteractiveElement] = []
+    if view.can_go_back:
+        nav.append(button(texts.ui("back"), v.BACK, v.encode("b", qid)))
+    choices = view.choices
+    if view.kind in (Kind.ONE, Kind.SCALE) and choices:
+        short = view.kind is Kind.SCALE or all(len(c.label) <= SHORT_LABEL for c in choices)
+        if len(choices) <= MAX_BUTTONS and short:
+            buttons = [_choice_button(qid, c, c.label, i) for i, c in enumerate(choices)]
+            return [ActionsBlock(elements=[*buttons, *nav])]
+        fits = all(len(c.label) <= OPTION_TEXT for c in choices)
+        if fits or len(choices) > MAX_LISTED:
+            return [ActionsBlock(elements=[_select(view, texts), *nav])]
+        listed: list[Block] = [  # labels too long for a select: each in full, with a button
+            section(c.label, _choice_button(qid, c, texts.ui("choose"), i))
+            for i, c in enumerate(choices)
+        ]
+        return listed + ([ActionsBlock(elements=nav)] if nav else [])
+    if view.kind is Kind.MANY:
+        done = button(texts.ui("done"), v.MANY, v.encode("m", qid), style="primary")
+        return [ActionsBlock(elements=[_ticks(view, texts), done, *nav])]
+    typed = button(texts.ui("answer_button"), v.MODAL, v.encode("t", qid), style="primary")
+    return [section(texts.text("reply_here")), ActionsBlock(elements=[typed, *nav])]
+
+
+def _choice_button(qid: str, choice: ChoiceView, label: str, index: int) -> ButtonElement:
+    value = v.encode("a", qid, choice.id)
+    style = "primary" if choice.selected else None
+    return button(label, v.numbered(v.ANSWER, index), value, style=style)
+
+
+def _select(view: QuestionView, texts: Texts) -> StaticSelectElement:
+    options = [option(c.label, v.encode("a", view.question_id, c.id)) for c in view.choices]
+    chosen = [o for o, c in zip(options, view.choices, strict=True) if c.selected]
+    return StaticSelectElement(
+        action_id=v.SELECT,
+        placeholder=clip(texts.ui("choose"), OPTION_TEXT),
+        options=options[:MAX_OPTIONS],
+        initial_option=chosen[0] if chosen else None,
+    )
+
+
+def _ticks(view: QuestionView, texts: Texts) -> CheckboxesElement | StaticMultiSelectElement:
+    options = [option(c.label, v.encode("c", view.question_id, c.id)) for c in view.choices]
+    chosen = [o for o, c in zip(options, view.choices, strict=True) if c.selected] or None
+    if len(options) <= MAX_CHECKBOXES:
+        return CheckboxesElement(action_id=v.TICK, options=options, initial_options=chosen)
+    return StaticMultiSelectElement(
+        action_id=v.TICK,
+        placeholder=clip(texts.ui("choose"), OPTION_TEXT),
+        options=options[:MAX_OPTIONS],
+        initial_options=chosen,
+    )
+
+
+def record_message(recorded: Recorded, texts: Texts) -> Message:
+    """What an answered question's message becomes: a short record, no live element left."""
+    line = texts.trusted("record", label=recorded.label, answer=recorded.answer)
+    return Message(line, [section(line)])
+
+
+def retired(blocks: Sequence[dict[str, Any]]) -> list[Block]:
+    """A sent message's blocks with every live element removed (actions, inputs, accessories)."""
+    kept: list[Block] = []
+    for raw in blocks:
+        if raw.get("type") in ("actions", "input"):
+            continue
+        data = {k: val for k, val in raw.items() if k not in ("accessory", "block_id")}
+        block = Block.parse(data)
+        if block is not None:
+            kept.append(block)
+    return kept
+
+
+def retired_message(blocks: Sequence[dict[str, Any]]) -> Message:
+    """The message a live one becomes once it is no longer the one to answer."""
+    kept = retired(blocks)
+    texts = [b.text.text for b in kept if isinstance(b, SectionBlock) and b.text is not None]
+    fallback = texts[0] if texts else "…"
+    return Message(fallback, kept or [section(fallback)])
+
+
+def is_live(blocks: Sequence[dict[str, Any]]) -> bool:
+    """Whether a sent message still carries something to click."""
+    return any(b.get("type") in ("actions", "input") or "accessory" in b for b in blocks)

@@ -1,0 +1,55 @@
+"""``/ecoute [start|resume|restart|lang fr|en|forget|help]``, answered privately."""
+
+from __future__ import annotations
+
+from adapters.slack.dialogue import Dialogue
+from adapters.slack.flows import forget_user, show_help
+from adapters.slack.origin import Origin
+from bot.events import Event, Restart, SetLanguage, Start
+
+ALIASES = {
+    "": "start",
+    "start": "start",
+    "commencer": "start",
+    "resume": "resume",
+    "reprendre": "resume",
+    "restart": "restart",
+    "recommencer": "restart",
+    "lang": "lang",
+    "langue": "lang",
+    "language": "lang",
+    "forget": "forget",
+    "oublier": "forget",
+    "help": "help",
+    "aide": "help",
+}
+
+
+async def run_command(d: Dialogue, origin: Origin, text: str) -> None:
+    """Run the subcommand typed after ``/ecoute`` (French words work too)."""
+    words = text.split()
+    word = words[0].casefold() if words else ""
+    name = ALIASES.get(word)
+    event: Event
+    if name in ("start", "resume"):
+        event = Start()
+    elif name == "restart":
+        event = Restart()
+    elif name == "lang":
+        if len(words) < 2 or words[1].casefold() not in d.catalog.languages:
+            texts = d.texts(await d.lang(origin))
+            languages = ", ".join(d.catalog.languages)
+            await d.tell(origin, texts.text("command.lang_usage", languages=languages))
+            return
+        event = SetLanguage(words[1].casefold())
+    elif name == "forget":
+        await forget_user(d, origin)
+        return
+    elif name == "help":
+        await show_help(d, origin)
+        return
+    else:
+        texts = d.texts(await d.lang(origin))
+        await show_help(d, origin, texts.text("command.unknown", word=words[0]))
+        return
+    await d.turn(origin, event)

@@ -1,0 +1,71 @@
+"""Reading Slack payloads: who, where, which message, which answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adapters.slack import values as v
+from adapters.slack.origin import Origin
+from adapters.slack.state import Sent
+from bot.events import ConversationKey
+
+PLATFORM = "slack"
+
+
+def key_of(body: dict[str, Any], context: Any) -> ConversationKey:
+    """Whose conversation: each workspace's users are kept apart (``slack``, team, user)."""
+    team = context.team_id or context.enterprise_id
+    if not team:
+        team = body.get("team_id") or (body.get("team") or {}).get("id") or ""
+    user = context.user_id or (body.get("user") or {}).get("id") or body.get("user_id") or ""
+    return ConversationKey(PLATFORM, str(team), str(user))
+
+
+def _is_dm(channel: object) -> bool:
+    return isinstance(channel, str) and channel.startswith("D")
+
+
+def action_origin(body: dict[str, Any], context: Any, question: str | None = None) -> Origin:
+    """The origin of a click: in the DM (a message to update) or in App Home."""
+    container = body.get("container") or {}
+    channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
+    channel = channel if _is_dm(channel) else None
+    clicked, ephemeral_url = None, None
+    if container.get("is_ephemeral"):
+        ephemeral_url = body.get("response_url")
+    elif container.get("type") == "message" and channel:
+        message = body.get("message") or {}
+        ts = container.get("message_ts") or message.get("ts")
+        if ts:
+            clicked = Sent(channel, str(ts), message.get("blocks"))
+    return Origin(
+        key_of(body, context),
+        context.client,
+        bot_user=context.bot_user_id,
+        channel=channel,
+        clicked=clicked,
+        question=question,
+        home=container.get("type") == "view",
+        ephemeral_url=ephemeral_url,
+    )
+
+
+def chosen_ticks(body: dict[str, Any], question: str) -> tuple[str, ...]:
+    """The choice ids ticked for ``question`` in the clicked message's checkboxes."""
+    chosen: list[str] = []
+    for block in (body.get("state") or {}).get("values", {}).values():
+        element = block.get(v.TICK) if isinstance(block, dict) else None
+        for opt in (element or {}).get("selected_options") or []:
+            value = v.decode(opt.get("value"))
+            if value is not None and value.question == question and value.choice:
+                chosen.append(value.choice)
+    return tuple(chosen)
+
+
+def modal_answer(body: dict[str, Any]) -> tuple[v.ModalMeta | None, str]:
+    """The answer modal's metadata and the typed value (text or number, as text)."""
+    view = body.get("view") or {}
+    meta = v.ModalMeta.load(view.get("private_metadata"))
+    values = (view.get("state") or {}).get("values", {})
+    typed = values.get(v.ANSWER_BLOCK, {}).get(v.ANSWER_INPUT, {}).get("value")
+    return meta, typed if isinstance(typed, str) else ""

@@ -1,0 +1,146 @@
+"""Block Kit for the review (every answer, each with its edit button) and the verdict."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ConfirmObject,
+    DividerBlock,
+    HeaderBlock,
+    InteractiveElement,
+    StaticSelectElement,
+)
+
+from adapters.slack import values as v
+from adapters.slack.blocks import (
+    HEADER_TEXT,
+    MAX_BLOCKS,
+    MAX_OPTIONS,
+    OPTION_TEXT,
+    SECTION_TEXT,
+    Message,
+    button,
+    context,
+    notice_blocks,
+    option,
+    section,
+)
+from adapters.slack.escape import clip, mention
+from adapters.slack.texts import Texts
+from bot.views import CodedText, ReviewView, VerdictView
+
+VERDICT_ICONS = {"engage": ":large_green_circle:", "test": ":large_yellow_circle:"}
+VERDICT_ICONS["drop"] = ":red_circle:"
+
+
+def header(text: str) -> HeaderBlock:
+    return HeaderBlock(text=clip(text, HEADER_TEXT))
+
+
+def restart_button(texts: Texts) -> InteractiveElement:
+    """The "start again" button, behind a confirmation: it clears every answer."""
+    sure = ConfirmObject(
+        title=clip(texts.text("restart_confirm.title"), 100),
+        text=clip(texts.text("restart_confirm.text"), 300),
+        confirm=clip(texts.text("restart_confirm.yes"), 30),
+        deny=clip(texts.text("restart_confirm.no"), 30),
+        style="danger",
+    )
+    return button(texts.ui("restart"), v.RESTART, "restart", style="danger", confirm=sure)
+
+
+def review_message(view: ReviewView, texts: Texts, notices: Sequence[CodedText] = ()) -> Message:
+    """Every answer with an edit button, then confirm / back / start again."""
+    blocks: list[Block] = [*notice_blocks(notices), header(view.title), section(view.intro)]
+    room = MAX_BLOCKS - len(blocks) - 1
+    edit = texts.ui("edit")
+    if len(view.items) <= room:
+        for i, item in enumerate(view.items):
+            change = button(edit, v.numbered(v.EDIT, i), v.encode("e", item.question_id))
+            blocks.append(section(f"*{item.label}*\n{item.answer}", change))
+    else:  # too many for one block each: the answers as text, and a select to change one
+        lines = [
+            texts.trusted("line.answer", label=item.label, answer=item.answer)
+            for item in view.items
+        ]
+        blocks.extend(sections(lines)[: room - 1])
+        pick = [(item.question_id, item.label) for item in view.items]
+        blocks.append(ActionsBlock(elements=[edit_select(pick, texts)]))
+    confirm = button(texts.ui("confirm"), v.CONFIRM, "confirm", style="primary")
+    back = button(texts.ui("back"), v.BACK, "back")
+    blocks.append(ActionsBlock(elements=[confirm, back, restart_button(texts)]))
+    return Message(f"{view.title}: {view.intro}", blocks)
+
+
+def edit_select(questions: Sequence[tuple[str, str]], texts: Texts) -> StaticSelectElement:
+    """A select of questions (id, label); picking one edits that answer."""
+    return StaticSelectElement(
+        action_id=v.EDIT,
+        placeholder=clip(texts.text("change_answer"), OPTION_TEXT),
+        options=[option(label, v.encode("e", qid)) for qid, label in questions][:MAX_OPTIONS],
+    )
+
+
+def sections(lines: Iterable[str], title: str | None = None) -> list[Block]:
+    """Lines packed into as few sections as the 3000-character limit allows."""
+    out: list[Block] = []
+    chunk = f"*{title}*" if title else ""
+    for line in lines:
+        line = clip(line, SECTION_TEXT // 2)
+        if chunk and len(chunk) + 1 + len(line) > SECTION_TEXT:
+            out.append(section(chunk))
+            chunk = ""
+        chunk = f"{chunk}\n{line}" if chunk else line
+    if chunk:
+        out.append(section(chunk))
+    return out
+
+
+def verdict_blocks(view: VerdictView, texts: Texts) -> list[Block]:
+    """The verdict itself: headline, score, each network, warnings, alternatives, flips."""
+    blocks: list[Block] = [header(texts.text("verdict_title")), section(f"*{view.headline}*")]
+    blocks.append(context(texts.trusted("score", label=view.score_label, score=view.score)))
+    for p in view.platforms:
+        icon = VERDICT_ICONS.get(p.verdict, ":white_circle:")
+        head = texts.trusted("line.platform", icon=icon, name=p.name, verdict=p.verdict_label)
+        blocks.extend(sections([head, *(f"• {r}" for r in p.reasons)]))
+    if view.warnings:
+        lines = [f":warning: {w.text}" for w in view.warnings]
+        blocks.extend(sections(lines, texts.text("warnings")))
+    if view.alternatives:
+        lines = [
+            texts.trusted("line.alternative", name=a.name, text=a.text) for a in view.alternatives
+        ]
+        blocks.extend(sections(lines, texts.text("alternatives")))
+    if view.flips:
+        blocks.extend(sections((f"• {f.text}" for f in view.flips), texts.text("flips")))
+    return blocks[: MAX_BLOCKS - 3]
+
+
+def verdict_message(
+    view: VerdictView,
+    texts: Texts,
+    questions: Sequence[tuple[str, str]] = (),
+    notices: Sequence[CodedText] = (),
+) -> Message:
+    """The verdict with its buttons: change an answer, start again, share it in a channel."""
+    blocks = [*notice_blocks(notices), *verdict_blocks(view, texts), DividerBlock()]
+    actions: list[InteractiveElement] = []
+    if questions:
+        actions.append(edit_select(questions, texts))
+    else:
+        actions.append(button(texts.text("change_answer"), v.BACK, "back"))
+    actions.append(restart_button(texts))
+    actions.append(button(texts.ui("share"), v.SHARE, "share"))
+    blocks.append(ActionsBlock(elements=actions))
+    return Message(view.headline, blocks)
+
+
+def shared_message(view: VerdictView, texts: Texts, user: str) -> Message:
+    """The verdict as posted in a channel: no buttons, and who shared it."""
+    blocks = verdict_blocks(view, texts)
+    blocks.append(context(texts.trusted("shared_by", user=mention(user))))
+    return Message(view.headline, blocks)

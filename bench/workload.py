@@ -1,0 +1,190 @@
+"""The interview workload of the turn benchmarks, and its replay on raw sqlite3.
+
+A turn is one ``ConversationService.handle`` call that stores something: load the
+conversation, step it, compare-and-set it with its changed answers. A full interview here is
+Start, one answer per question (15 with three platforms), then Confirm: 17 turns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.catalog import load_catalog
+from bot.conversation import Conversation
+from bot.events import Answer, Confirm, ConversationKey, Start
+from bot.schema import AnswerValue, load_schema
+from bot.service import ConversationService
+from bot.sql_store import SqlStore, encode
+from bot.sqlite_backend import CREATE, DELETE, LOAD, UPDATE, UPSERT, timestamp
+from bot.store import Store
+from bot.views import QuestionView, ReviewView
+
+ANSWERS: dict[str, str | tuple[str, ...]] = {
+    "business_model": "b2c",
+    "buyers": "mass",
+    "audience": "Young city adults who love burritos",
+    "platforms": ("facebook", "instagram", "tiktok"),
+    "presence.facebook": "engaged",
+    "presence.instagram": "engaged",
+    "presence.tiktok": "engaged",
+    "hooks": ("support", "offers"),
+    "current_engagement": "conversations",
+    "success_metric": "interactions",
+    "bought_growth": "no",
+    "effort_owner": "employee",
+    "effort_hours": "15",
+    "owned_channels": ("storefront", "local_area"),
+    "honesty": "5",
+}
+TURN_LIMIT = 100
+"""An interview that has not reached its verdict after this many turns is a bug."""
+
+
+@dataclass(frozen=True, slots=True)
+class Save:
+    key: ConversationKey
+    conversation: Conversation
+    changed: dict[str, AnswerValue | None]
+
+
+class Recorder:
+    """A Store that passes every call through and keeps the successful saves, in order."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.saves: list[Save] = []
+
+    async def load(self, key: ConversationKey) -> Conversation | None:
+        return await self.store.load(key)
+
+    async def save(
+        self, key: ConversationKey, conv: Conversation, changed: Mapping[str, AnswerValue | None]
+    ) -> bool:
+        done = await self.store.save(key, conv, changed)
+        if done:
+            self.saves.append(Save(key, conv, dict(changed)))
+        return done
+
+    async def forget(self, platform: str, workspace: str, user: str) -> int:
+        return await self.store.forget(platform, workspace, user)
+
+    async def mark_event(self, platform: str, event_id: str) -> bool:
+        return await self.store.mark_event(platform, event_id)
+
+    async def ping(self) -> bool:
+        return await self.store.ping()
+
+    async def close(self) -> None:
+        await self.store.close()
+
+
+def make_service(store: Store) -> ConversationService:
+    return ConversationService(store, load_schema(), load_catalog())
+
+
+async def interview(service: ConversationService, key: ConversationKey) -> int:
+    """One full interview, Start to verdict; returns the turns it took."""
+    reply = await service.handle(key, Start(), locale="en")
+    turns = 1
+    while turns < TURN_LIMIT:
+        view = reply.view
+        if isinstance(view, QuestionView):
+            reply = await service.handle(key, Answer(ANSWERS[view.question_id], view.question_id))
+        elif isinstance(view, ReviewView):
+            reply = await service.handle(key, Confirm())
+        else:
+            return turns
+        turns += 1
+    raise RuntimeError(f"{key} did not reach the verdict in {TURN_LIMIT} turns")
+
+
+async def run_service(store: Store, conversations: int, tag: str) -> tuple[int, float]:
+    """``conversations`` users interviewed at once; returns (turns, seconds)."""
+    service = make_service(store)
+    keys = [ConversationKey("bench", tag, f"U{i}") for i in range(conversations)]
+    start = time.perf_counter()
+    turns = await asyncio.gather(*(interview(service, key) for key in keys))
+    return sum(turns), time.perf_counter() - start
+
+
+async def replay_store(store: SqlStore, saves: list[Save]) -> tuple[int, float]:
+    """The recorded turns as bare Store calls (load, then save), one task per conversation."""
+    by_key: dict[ConversationKey, list[Save]] = {}
+    for save in saves:
+        by_key.setdefault(save.key, []).append(save)
+
+    async def one(turns: list[Save]) -> None:
+        for save in turns:
+            await store.load(save.key)
+            if not await store.save(save.key, save.conversation, save.changed):
+                raise RuntimeError(f"replay of {save.key} lost a compare-and-set")
+
+    start = time.perf_counter()
+    await asyncio.gather(*(one(turns) for turns in by_key.values()))
+    return len(saves), time.perf_counter() - start
+
+
+def replay_raw(path: Path, saves: list[Save]) -> tuple[int, float]:
+    """The same turns with raw, synchronous sqlite3: the same SELECT and the same transaction
+    (same statements, same pragmas) per turn, without threads, asyncio or a service."""
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
+    db.execute("PRAGMA foreign_keys = ON")
+    start = time.perf_counter()
+    for save in saves:
+        key, conv = save.key, save.conversation
+        db.execute(LOAD, (key.platform, key.workspace, key.user)).fetchall()
+        state = (
+            conv.lang,
+            conv.interview_version,
+            conv.phase.value,
+            conv.cursor,
+            conv.return_to.value if conv.return_to else None,
+        )
+        now = timestamp()
+        db.execute("BEGIN IMMEDIATE")
+        if conv.version == 0:
+            row = db.execute(CREATE, (key.platform, key.workspace, key.user, *state, now, now))
+            changed: dict[str, AnswerValue | None] = dict(conv.answers)
+        else:
+            where = (key.platform, key.workspace, key.user, conv.version, None, None)
+            row = db.execute(UPDATE, (*state, now, *where))
+            changed = save.changed
+        conv_id = row.fetchone()[0]
+        for qid, value in changed.items():
+            if value is None:
+                db.execute(DELETE, (conv_id, qid))
+            else:
+                db.execute(UPSERT, (conv_id, qid, encode(value), now))
+        db.execute("COMMIT")
+    elapsed = time.perf_counter() - start
+    db.close()
+    return len(saves), elapsed
+
+
+def prefill(path: Path, answers: int, per_conversation: int = 15) -> None:
+    """Store ``answers`` answers (``per_conversation`` each) in a migrated database, fast."""
+    db = sqlite3.connect(path, isolation_level=None)
+    now = timestamp()
+    conversations = max(1, answers // per_conversation)
+    db.execute("BEGIN")
+    db.executemany(
+        "INSERT INTO conversations (platform, workspace, user_id, lang, interview_version,"
+        " phase, cursor, return_to, version, created_at, updated_at)"
+        " VALUES ('old', 'W', ?, 'en', 1, 'verdict', NULL, NULL, 17, ?, ?)",
+        ((f"U{i}", now, now) for i in range(conversations)),
+    )
+    db.execute(
+        "INSERT INTO answers (conversation_id, question_id, value, answered_at)"
+        " SELECT c.id, 'q' || n.value, '\"some stored answer\"', ? FROM conversations AS c,"
+        " json_each(?) AS n WHERE c.platform = 'old'",
+        (now, str(list(range(per_conversation)))),
+    )
+    db.execute("COMMIT")
+    db.close()

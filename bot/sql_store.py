@@ -1,0 +1,239 @@
+"""The SQL implementation of :class:`bot.store.Store`, for SQLite and PostgreSQL.
+
+A turn is one transaction: a compare-and-set on the conversation's version, then the changed
+answers. The per-database work lives in two backends behind :class:`Backend`:
+
+- SQLite (``bot.sqlite_backend``): one connection owned by one worker thread; each transaction
+  is a single call into that thread (``BEGIN IMMEDIATE`` ... ``COMMIT``). Cross-thread hops are
+  what a turn costs here (~80 µs each), so a turn takes one hop instead of one per statement.
+- PostgreSQL (``bot.pg_backend``): SQLAlchemy Core on asyncpg with a connection pool.
+
+Loads are served from a small in-process cache of the conversations this process stored or
+read last. It is always validated by the version compare-and-set: if another process wrote in
+the meantime, the save returns ``False``, the entry is dropped and the caller reloads.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from collections.abc import Mapping
+from pathlib import Path
+from typing import NamedTuple, Protocol
+
+from bot.conversation import Conversation, Phase
+from bot.errors import ConfigError
+from bot.events import ConversationKey
+from bot.schema import AnswerValue
+from bot.settings import normalize_database_url
+
+SCHEMA_REVISION = "0002_slack_oauth"
+"""The Alembic head this code expects; a database already there starts without loading Alembic."""
+
+
+class State(NamedTuple):
+    """A conversation's row, without its answers."""
+
+    lang: str
+    interview_version: int
+    phase: str
+    cursor: str | None
+    return_to: str | None
+
+
+class Loaded(NamedTuple):
+    id: int
+    state: State
+    version: int
+    answers: list[tuple[str, str]]
+    """(question id, JSON value) pairs."""
+
+
+class Backend(Protocol):
+    """What one database engine does; every method is one transaction."""
+
+    async def load(self, key: ConversationKey) -> Loaded | None: ...
+    async def create(
+        self, key: ConversationKey, state: State, answers: list[tuple[str, str]]
+    ) -> int | None: ...
+    async def update(
+        self,
+        key: ConversationKey,
+        conv_id: int | None,
+        expected: int,
+        state: State,
+        upserts: list[tuple[str, str]],
+        deletes: list[str],
+    ) -> int | None: ...
+    async def forget(self, key: ConversationKey) -> int: ...
+    async def mark_event(self, platform: str, event_id: str) -> bool: ...
+    async def prune_events(self, older_than_seconds: float) -> int: ...
+    async def schema_revision(self) -> str | None: ...
+    async def ping(self) -> bool: ...
+    async def close(self) -> None: ...
+
+
+def encode(value: AnswerValue) -> str:
+    """An answer as stored: JSON (a list for several choices)."""
+    return json.dumps(list(value) if isinstance(value, tuple) else value, ensure_ascii=False)
+
+
+def decode(text: str) -> AnswerValue:
+    value = json.loads(text)
+    if isinstance(value, list):
+        return tuple(str(v) for v in value)
+    if isinstance(value, int | str):
+        return value
+    raise ValueError(f"unexpected stored answer {text!r}")
+
+
+class SqlStore:
+    """Durable conversations in SQL. See the module docstring for the design."""
+
+    def __init__(self, backend: Backend, *, cache_size: int = 1024) -> None:
+        self.backend = backend
+        self.cache_size = cache_size
+        self._cache: OrderedDict[ConversationKey, tuple[int, Conversation]] = OrderedDict()
+
+    async def load(self, key: ConversationKey) -> Conversation | None:
+        """The stored conversation with its answers (from the cache when this process has it)."""
+        entry = self._cache.get(key)
+        if entry is not None:
+            self._cache.move_to_end(key)
+            return _copy(entry[1], dict(entry[1].answers), entry[1].version)
+        loaded = await self.backend.load(key)
+        if loaded is None:
+            return None
+        s = loaded.state
+        conv = Conversation(
+            lang=s.lang,
+            interview_version=s.interview_version,
+            phase=Phase(s.phase),
+            cursor=s.cursor,
+            return_to=Phase(s.return_to) if s.return_to else None,
+            answers={qid: decode(text) for qid, text in loaded.answers},
+            version=loaded.version,
+        )
+        self._remember(key, loaded.id, conv)
+        return _copy(conv, dict(conv.answers), conv.version)
+
+    async def save(
+        self,
+        key: ConversationKey,
+        conversation: Conversation,
+        changed: Mapping[str, AnswerValue | None],
+    ) -> bool:
+        """Compare-and-set on ``conversation.version``, then write the changed answers."""
+        entry = self._cache.pop(key, None)  # re-added below only if the write succeeds
+        state = State(
+            conversation.lang,
+            conversation.interview_version,
+            conversation.phase.value,
+            conversation.cursor,
+            conversation.return_to.value if conversation.return_to else None,
+        )
+        if conversation.version == 0:
+            answers = dict(conversation.answers)
+            rows = [(qid, encode(v)) for qid, v in answers.items()]
+            conv_id = await self.backend.create(key, state, rows)
+        else:
+            base = entry if entry is not None and entry[1].version == conversation.version else None
+            upserts = [(qid, encode(v)) for qid, v in changed.items() if v is not None]
+            deletes = [qid for qid, v in changed.items() if v is None]
+            hint = base[0] if base is not None else None
+            conv_id = await self.backend.update(
+                key, hint, conversation.version, state, upserts, deletes
+            )
+            if base is None:
+                return conv_id is not None  # stored answers not known here: next load reads them
+            answers = dict(base[1].answers)
+            for qid, value in changed.items():
+                if value is None:
+                    answers.pop(qid, None)
+                else:
+                    answers[qid] = value
+        if conv_id is None:
+            return False
+        self._remember(key, conv_id, _copy(conversation, answers, conversation.version + 1))
+        return True
+
+    async def forget(self, platform: str, workspace: str, user: str) -> int:
+        """Delete this user's conversation and answers; returns the rows removed."""
+        key = ConversationKey(platform, workspace, user)
+        self._cache.pop(key, None)
+        return await self.backend.forget(key)
+
+    async def mark_event(self, platform: str, event_id: str) -> bool:
+        """``False`` if this platform event id was already recorded."""
+        return await self.backend.mark_event(platform, event_id)
+
+    async def prune_events(self, older_than_seconds: float = 86_400.0) -> int:
+        """Drop processed event ids older than this (platforms stop retrying within minutes)."""
+        return await self.backend.prune_events(older_than_seconds)
+
+    async def ping(self) -> bool:
+        return await self.backend.ping()
+
+    async def close(self) -> None:
+        """Release the connections and the worker thread. Safe to call twice."""
+        self._cache.clear()
+        await self.backend.close()
+
+    def _remember(self, key: ConversationKey, conv_id: int, conv: Conversation) -> None:
+        if self.cache_size <= 0:
+            return
+        self._cache[key] = (conv_id, conv)
+        if len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+
+
+def _copy(conv: Conversation, answers: dict[str, AnswerValue], version: int) -> Conversation:
+    """``replace(conv, answers=..., version=...)``, without its cost on the hot path."""
+    return Conversation(
+        conv.lang, conv.interview_version, conv.phase, conv.cursor, conv.return_to, answers, version
+    )
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a ``sqlite`` URL, ``None`` for another database. Memory ones are refused."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or not scheme.startswith("sqlite"):
+        return None
+    path = rest.split("?", 1)[0].removeprefix("/")
+    if not path or path == ":memory:":
+        raise ConfigError(
+            "DATABASE_URL: an in-memory SQLite database cannot be shared; use a file."
+        )
+    return Path(path)
+
+
+async def open_store(
+    url: str, *, busy_timeout: float = 5.0, cache_size: int | None = None
+) -> SqlStore:
+    """Open the database at ``url`` (creating a SQLite file's folder), migrate it to the head
+    revision and return the store. ``busy_timeout`` bounds how long a turn waits for a lock or
+    a connection before :class:`bot.store.StoreUnavailable`. ``cache_size`` defaults to 1024
+    conversations on SQLite and 0 on PostgreSQL, where other processes usually share the data.
+    """
+    url = normalize_database_url(url)
+    path = sqlite_path(url)
+    backend: Backend
+    if path is not None:
+        from bot.sqlite_backend import SqliteBackend
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        backend = await SqliteBackend.open(path, busy_timeout=busy_timeout)
+    else:
+        from bot.pg_backend import PostgresBackend
+
+        backend = PostgresBackend.open(url, timeout=busy_timeout)
+    try:
+        if await backend.schema_revision() != SCHEMA_REVISION:
+            from bot.migrate import upgrade
+
+            await upgrade(url, busy_timeout=busy_timeout)
+    except BaseException:
+        await backend.close()
+        raise
+    default_cache = 1024 if path is not None else 0
+    return SqlStore(backend, cache_size=default_cache if cache_size is None else cache_size)

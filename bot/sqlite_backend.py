@@ -1,0 +1,175 @@
+"""SQLite storage: the statements of each Store operation, run by :class:`SqliteWorker`.
+
+Each operation is a function of the connection that the worker runs in its thread, inside a
+transaction (and a savepoint) it opened: a turn is one hop, whatever its statement count. The
+SQL names the tables and columns of :mod:`bot.tables`, which the migrations create. It is
+plain SQL rather than SQLAlchemy so that a start on SQLite does not load SQLAlchemy at all.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.events import ConversationKey
+from bot.sql_store import Loaded, State
+from bot.sqlite_worker import SqliteWorker
+from bot.store import StoreUnavailable
+
+LOAD = """
+SELECT c.id, c.lang, c.interview_version, c.phase, c.cursor, c.return_to, c.version,
+       a.question_id, a.value
+FROM conversations AS c LEFT JOIN answers AS a ON a.conversation_id = c.id
+WHERE c.platform = ? AND c.workspace = ? AND c.user_id = ?"""
+CREATE = """
+INSERT INTO conversations (platform, workspace, user_id, lang, interview_version, phase, cursor,
+                           return_to, version, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
+ON CONFLICT (platform, workspace, user_id) DO NOTHING
+RETURNING id"""
+UPDATE = """
+UPDATE conversations
+SET lang = ?, interview_version = ?, phase = ?, cursor = ?, return_to = ?,
+    version = version + 1, updated_at = ?
+WHERE platform = ? AND workspace = ? AND user_id = ? AND version = ? AND (? IS NULL OR id = ?)
+RETURNING id"""
+UPSERT = """
+INSERT INTO answers (conversation_id, question_id, value, answered_at) VALUES (?, ?, ?, ?)
+ON CONFLICT (conversation_id, question_id)
+DO UPDATE SET value = excluded.value, answered_at = excluded.answered_at"""
+DELETE = "DELETE FROM answers WHERE conversation_id = ? AND question_id = ?"
+FORGET_ANSWERS = """
+DELETE FROM answers WHERE conversation_id IN
+  (SELECT id FROM conversations WHERE platform = ? AND workspace = ? AND user_id = ?)"""
+FORGET = "DELETE FROM conversations WHERE platform = ? AND workspace = ? AND user_id = ?"
+MARK = """
+INSERT INTO processed_events (platform, event_id, seen_at) VALUES (?, ?, ?)
+ON CONFLICT (platform, event_id) DO NOTHING"""
+PRUNE = "DELETE FROM processed_events WHERE seen_at < ?"
+
+
+def timestamp(delta: float = 0.0) -> str:
+    """UTC now (minus ``delta`` seconds) in SQLAlchemy's SQLite DATETIME format."""
+    when = datetime.now(UTC) - timedelta(seconds=delta)
+    return when.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def load(db: sqlite3.Connection, key: tuple[str, str, str]) -> list[Any]:
+    return db.execute(LOAD, key).fetchall()
+
+
+def create(
+    db: sqlite3.Connection, key: ConversationKey, state: State, answers: list[tuple[str, str]]
+) -> int | None:
+    now = timestamp()
+    row = db.execute(CREATE, (key.platform, key.workspace, key.user, *state, now, now)).fetchone()
+    if row is None:
+        return None  # it exists: the caller's version 0 is stale
+    conv_id: int = row[0]
+    db.executemany(UPSERT, [(conv_id, qid, value, now) for qid, value in answers])
+    return conv_id
+
+
+def update(
+    db: sqlite3.Connection,
+    key: ConversationKey,
+    conv_id: int | None,
+    expected: int,
+    state: State,
+    upserts: list[tuple[str, str]],
+    deletes: list[str],
+) -> int | None:
+    now = timestamp()
+    where = (key.platform, key.workspace, key.user, expected, conv_id, conv_id)
+    row = db.execute(UPDATE, (*state, now, *where)).fetchone()
+    if row is None:
+        return None  # the version moved on (or the conversation is gone): nothing written
+    stored: int = row[0]
+    if upserts:
+        db.executemany(UPSERT, [(stored, qid, value, now) for qid, value in upserts])
+    if deletes:
+        db.executemany(DELETE, [(stored, qid) for qid in deletes])
+    return stored
+
+
+def forget(db: sqlite3.Connection, key: tuple[str, str, str]) -> int:
+    removed: int = db.execute(FORGET_ANSWERS, key).rowcount + db.execute(FORGET, key).rowcount
+    return removed
+
+
+def execute(db: sqlite3.Connection, sql: str, params: tuple[object, ...]) -> int:
+    """One statement; the rows it changed."""
+    changed: int = db.execute(sql, params).rowcount
+    return changed
+
+
+def revision(db: sqlite3.Connection) -> str | None:
+    found = db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+    ).fetchone()
+    if found is None:
+        return None
+    row = db.execute("SELECT version_num FROM alembic_version").fetchone()
+    return None if row is None else str(row[0])
+
+
+def ping(db: sqlite3.Connection) -> bool:
+    return bool(db.execute("SELECT 1").fetchone() == (1,))
+
+
+class SqliteBackend:
+    """The SQLite side of :class:`bot.sql_store.SqlStore`. Open with :meth:`open`."""
+
+    def __init__(self, worker: SqliteWorker) -> None:
+        self.worker = worker
+
+    @classmethod
+    async def open(cls, path: Path, *, busy_timeout: float = 5.0) -> SqliteBackend:
+        return cls(await SqliteWorker.open(path, busy_timeout=busy_timeout))
+
+    async def load(self, key: ConversationKey) -> Loaded | None:
+        rows = await self.worker.call(load, (key.platform, key.workspace, key.user), write=False)
+        if not rows:
+            return None
+        first = rows[0]
+        answers = [(r[7], r[8]) for r in rows if r[7] is not None]
+        return Loaded(first[0], State(*first[1:6]), first[6], answers)
+
+    async def create(
+        self, key: ConversationKey, state: State, answers: list[tuple[str, str]]
+    ) -> int | None:
+        return await self.worker.call(create, key, state, answers)
+
+    async def update(
+        self,
+        key: ConversationKey,
+        conv_id: int | None,
+        expected: int,
+        state: State,
+        upserts: list[tuple[str, str]],
+        deletes: list[str],
+    ) -> int | None:
+        return await self.worker.call(update, key, conv_id, expected, state, upserts, deletes)
+
+    async def forget(self, key: ConversationKey) -> int:
+        return await self.worker.call(forget, (key.platform, key.workspace, key.user))
+
+    async def mark_event(self, platform: str, event_id: str) -> bool:
+        return await self.worker.call(execute, MARK, (platform, event_id, timestamp())) == 1
+
+    async def prune_events(self, older_than_seconds: float) -> int:
+        return await self.worker.call(execute, PRUNE, (timestamp(older_than_seconds),))
+
+    async def schema_revision(self) -> str | None:
+        return await self.worker.call(revision, write=False)
+
+    async def ping(self) -> bool:
+        try:
+            return await self.worker.call(ping, write=False)
+        except StoreUnavailable:
+            return False
+
+    async def close(self) -> None:
+        await self.worker.close()

@@ -1,0 +1,86 @@
+"""The database schema as SQLAlchemy Core tables: the reference the migrations must produce.
+
+``migrations/`` creates exactly these tables (a test compares them). Slack's OAuth tables
+(``slack_installations``, ``slack_bots``, ``slack_oauth_states``) are not declared here: they
+belong to slack_sdk, whose table builders a migration calls so that ``bot/`` never imports it.
+
+Timestamps are UTC. On SQLite they are stored as text in SQLAlchemy's own ``DATETIME`` format
+(``YYYY-MM-DD HH:MM:SS.ffffff``), which sorts as time does.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING)
+
+conversations = Table(
+    "conversations",
+    metadata,
+    # AUTOINCREMENT on SQLite: an id is never reused after ``forget``, so a compare-and-set that
+    # names the id can never land on a newer conversation of the same user.
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("platform", String(32), nullable=False),
+    Column("workspace", String(64), nullable=False),
+    Column("user_id", String(64), nullable=False),
+    Column("lang", String(16), nullable=False),
+    Column("interview_version", Integer, nullable=False),
+    Column("phase", String(16), nullable=False),
+    Column("cursor", String(128)),
+    Column("return_to", String(16)),
+    Column("version", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("platform", "workspace", "user_id"),
+    sqlite_autoincrement=True,
+)
+"""One row per (platform, workspace or guild, user). ``version`` counts stored turns."""
+
+answers = Table(
+    "answers",
+    metadata,
+    Column(
+        "conversation_id",
+        Integer,
+        ForeignKey("conversations.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("question_id", String(128), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("answered_at", DateTime(timezone=True), nullable=False),
+    # Clustered on (conversation_id, question_id): a conversation's answers are one range read.
+    sqlite_with_rowid=False,
+)
+"""One answer per conversation and question. ``value`` is JSON: a list (many), an int, a string."""
+
+processed_events = Table(
+    "processed_events",
+    metadata,
+    Column("platform", String(32), primary_key=True),
+    Column("event_id", String(255), primary_key=True),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+    Index(None, "seen_at"),
+)
+"""Platform event ids already handled, for de-duplication of retried deliveries.
+
+It holds no personal data (an opaque id and a time), so ``forget`` has nothing to remove here;
+old rows are pruned by age (``seen_at`` is indexed for that).
+"""

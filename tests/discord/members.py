@@ -1,0 +1,142 @@
+"""Test users acting on the fake Discord: slash commands, clicks, selects, modals."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+from tests.discord import wire
+from tests.discord.fake_discord import FakeDiscord
+from tests.discord.records import Interaction
+
+APPLICATION_COMMAND, COMPONENT, MODAL_SUBMIT = 2, 3, 5
+BUTTON, SELECT = 2, 3
+
+
+def components(message: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every component of a message, rows flattened."""
+
+    def walk(items: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        for item in items:
+            yield item
+            yield from walk(item.get("components") or [])
+            if isinstance(item.get("component"), dict):
+                yield from walk([item["component"]])
+
+    yield from walk(message.get("components") or [])
+
+
+def custom_ids(message: dict[str, Any]) -> list[str]:
+    return [c["custom_id"] for c in components(message) if "custom_id" in c]
+
+
+def find(message: dict[str, Any], prefix: str, *, label: str | None = None) -> dict[str, Any]:
+    """The component whose custom_id starts with ``prefix`` (and has ``label``, if given)."""
+    for c in components(message):
+        if str(c.get("custom_id", "")).startswith(prefix) and label in (None, c.get("label")):
+            return c
+    raise AssertionError(f"no component {prefix!r} {label or ''} in {custom_ids(message)}")
+
+
+def action_of(custom_id: str) -> str:
+    return custom_id.split(":")[1]
+
+
+class Member:
+    """A Discord user in the test server (or in a DM with the bot)."""
+
+    def __init__(
+        self,
+        fake: FakeDiscord,
+        user_id: int,
+        name: str,
+        *,
+        locale: str = "en-US",
+        in_guild: bool = True,
+    ) -> None:
+        self.fake = fake
+        self.id = user_id
+        self.user = wire.user(user_id, name)
+        self.locale = locale
+        self.in_guild = in_guild
+
+    def _payload(
+        self, kind: int, data: dict[str, Any], message: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        return wire.interaction(
+            kind, data, self.user, locale=self.locale, in_guild=self.in_guild, message=message
+        )
+
+    async def settle(self, record: Interaction, within: float = 10.0) -> Interaction:
+        await self.fake.until(lambda: record.settled, within)
+        return record
+
+    def slash_payload(self, sub: str, **options: str) -> dict[str, Any]:
+        opts = [{"type": 3, "name": k, "value": v} for k, v in options.items()]
+        data = {
+            "id": str(wire.COMMAND_ID),
+            "name": "ecoute",
+            "type": 1,
+            "options": [{"type": 1, "name": sub, "options": opts}],
+        }
+        return self._payload(APPLICATION_COMMAND, data)
+
+    async def slash(self, sub: str, **options: str) -> Interaction:
+        """``/ecoute <sub>``; returns once the bot answered (and finished any deferral)."""
+        return await self.settle(
+            await self.fake.send_interaction(self.slash_payload(sub, **options))
+        )
+
+    def click_payload(
+        self, message_id: int, custom_id: str, *, seen: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """A click on a button of the message as it is now, or as it was when ``seen``."""
+        message = seen if seen is not None else self.fake.messages[message_id]
+        component = find(message, custom_id)
+        assert component["custom_id"] == custom_id
+        assert component["type"] == BUTTON
+        data = {"custom_id": custom_id, "component_type": BUTTON}
+        return self._payload(COMPONENT, data, message=copy.deepcopy(message))
+
+    async def click(self, message_id: int, custom_id: str) -> Interaction:
+        return await self.settle(
+            await self.fake.send_interaction(self.click_payload(message_id, custom_id))
+        )
+
+    async def choose(self, message_id: int, custom_id: str, values: list[str]) -> Interaction:
+        message = self.fake.messages[message_id]
+        select = find(message, custom_id)
+        assert select["type"] == SELECT
+        offered = {o["value"] for o in select["options"]}
+        assert set(values) <= offered, f"{values} not among {offered}"
+        assert select.get("min_values", 1) <= len(values) <= select.get("max_values", 1)
+        data = {"custom_id": custom_id, "component_type": SELECT, "values": values}
+        payload = self._payload(COMPONENT, data, message=dict(message))
+        return await self.settle(await self.fake.send_interaction(payload))
+
+    async def submit(self, opened: Interaction, value: str) -> Interaction:
+        """Type ``value`` in the modal ``opened`` showed, and send it."""
+        modal = opened.modal
+        assert modal is not None, "that interaction opened no modal"
+        field = next(c for c in components(modal) if c.get("type") == 4)
+        low, high = field.get("min_length", 0), field.get("max_length", 4000)
+        assert low <= len(value) <= high, f"the modal refuses {len(value)} characters"
+        data = {
+            "custom_id": modal["custom_id"],
+            "components": [
+                {
+                    "type": 18,
+                    "id": 1,
+                    "component": {
+                        "type": 4,
+                        "id": 2,
+                        "custom_id": field["custom_id"],
+                        "value": value,
+                    },
+                }
+            ],
+        }
+        message = opened.payload.get("message")
+        payload = self._payload(MODAL_SUBMIT, data, message=message)
+        return await self.settle(await self.fake.send_interaction(payload))
