@@ -6,6 +6,7 @@ once per choice of an earlier ``many`` question; each instance has the id ``<id>
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -71,6 +72,20 @@ class Schema:
 
     def sequence(self, answers: Answers) -> tuple[Question, ...]:
         """The questions to ask given the answers so far, in order (``for_each`` expanded)."""
+        # Only the answers to ``for_each`` parents shape the sequence: memoise on those.
+        parents = tuple(answers.get(e.for_each) for e in self.entries if e.for_each)
+        return self._expand(parents)
+
+    @functools.lru_cache(maxsize=512)  # noqa: B019 - a schema lives as long as the process
+    def _expand(self, parents: tuple[AnswerValue | None, ...]) -> tuple[Question, ...]:
+        answers = {str(e.for_each): v for e, v in zip(self._conditional, parents, strict=True)}
+        return self._build(answers)
+
+    @functools.cached_property
+    def _conditional(self) -> tuple[SchemaEntry, ...]:
+        return tuple(e for e in self.entries if e.for_each)
+
+    def _build(self, answers: Mapping[str, AnswerValue | None]) -> tuple[Question, ...]:
         out: list[Question] = []
         for e in self.entries:
             if e.for_each is None:
