@@ -1,0 +1,86 @@
+"""`ecoute prompts check`: every problem named with its file and key; the bot refuses to start."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.prompts_check import all_problems
+from bot.schema import PROMPTS_DIR
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def prompts(tmp_path: Path) -> Path:
+    copy = tmp_path / "prompts"
+    shutil.copytree(PROMPTS_DIR, copy)
+    return copy
+
+
+def test_shipped_prompts_are_consistent() -> None:
+    assert all_problems() == []
+
+
+def test_missing_translation_named_with_file_and_key(prompts: Path) -> None:
+    path = prompts / "fr" / "interview.toml"
+    text = path.read_text("utf-8").replace('label = "Vos clients"\n', "", 1)
+    path.write_text(text, "utf-8")
+    problems = all_problems(prompts)
+    assert any(
+        "fr/interview.toml" in p and "interview.question.business_model.label" in p
+        for p in problems
+    ), problems
+
+
+def test_broken_template_and_unknown_key(prompts: Path) -> None:
+    path = prompts / "en" / "console.toml"
+    path.write_text('oops = "{{ unclosed"\nextra = "new"\n' + path.read_text("utf-8"), "utf-8")
+    problems = all_problems(prompts)
+    assert any("en/console.toml: console.oops: template error" in p for p in problems), problems
+    assert any("fr/console.toml: console.extra: missing" in p for p in problems), problems
+
+
+def test_choice_without_text(prompts: Path) -> None:
+    questions = prompts / "questions.toml"
+    questions.write_text(
+        questions.read_text("utf-8").replace('"both"]', '"both", "gov"]', 1), "utf-8"
+    )
+    problems = all_problems(prompts)
+    assert any("interview.question.business_model.choice.gov: missing" in p for p in problems)
+
+
+def test_bad_schema_named(prompts: Path) -> None:
+    questions = prompts / "questions.toml"
+    questions.write_text(
+        questions.read_text("utf-8").replace('kind = "integer"', 'kind = "number"'), "utf-8"
+    )
+    problems = all_problems(prompts)
+    assert any("effort_hours.kind" in p and "'number'" in p for p in problems), problems
+
+
+def test_cli_exit_status() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "adapters.main", "prompts", "check"],
+        capture_output=True, text=True, cwd=ROOT, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "consistent" in done.stdout
+
+
+def test_start_refused_with_missing_text(prompts: Path) -> None:
+    from bot.catalog import CatalogError, load_catalog
+    from bot.prompts_check import check_prompts
+    from bot.schema import load_schema
+
+    for lang in ("en", "fr"):
+        path = prompts / lang / "interview.toml"
+        text = path.read_text("utf-8")
+        path.write_text(text.replace("[question.honesty]", "[question.honesty_old]"), "utf-8")
+    catalog = load_catalog(prompts)
+    with pytest.raises(CatalogError, match=r"interview\.question\.honesty\.title: missing"):
+        check_prompts(load_schema(prompts / "questions.toml"), catalog)
