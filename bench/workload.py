@@ -76,6 +76,9 @@ class Recorder:
     async def mark_event(self, platform: str, event_id: str) -> bool:
         return await self.store.mark_event(platform, event_id)
 
+    async def prune_events(self, older_than_seconds: float) -> int:
+        return await self.store.prune_events(older_than_seconds)
+
     async def ping(self) -> bool:
         return await self.store.ping()
 

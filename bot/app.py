@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from bot.catalog import Catalog, Escape, load_catalog
 from bot.schema import Schema, load_schema
 from bot.service import ConversationService
 from bot.settings import Settings
-from bot.store import Store
+from bot.store import Store, StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+EVENTS_KEPT_SECONDS = 86_400.0
+"""How long a processed platform event id is kept: a day, far past Slack's retries (~5 min)."""
 
 
 @dataclass(frozen=True)
@@ -41,9 +47,26 @@ def load_prompts(settings: Settings) -> tuple[Schema, Catalog]:
 
 
 async def open_core(settings: Settings) -> Core:
-    """Load and check the prompts, open the database and bring its schema up to date."""
+    """Load and check the prompts, open the database and bring its schema up to date, then
+    drop the processed event ids older than :data:`EVENTS_KEPT_SECONDS`."""
     from bot.sql_store import open_store
 
     schema, catalog = load_prompts(settings)
     store = await open_store(settings.database_url)
+    try:
+        await prune_events(store)
+    except BaseException:
+        await store.close()
+        raise
     return Core(settings, schema, catalog, store)
+
+
+async def prune_events(store: Store) -> None:
+    """Housekeeping: a database too busy for it now is no reason not to start."""
+    try:
+        pruned = await store.prune_events(EVENTS_KEPT_SECONDS)
+    except StoreUnavailable as exc:
+        log.warning("old event ids not pruned, the next start will: %s", exc)
+        return
+    if pruned:
+        log.info("pruned %d processed event ids older than a day", pruned)

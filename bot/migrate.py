@@ -25,6 +25,7 @@ from bot.settings import normalize_database_url
 from bot.store import StoreUnavailable
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+"""Beside ``bot/`` in a checkout and, as package data, in an installed wheel."""
 LOCK_KEY = 4242424242
 """The PostgreSQL advisory lock held while migrating."""
 

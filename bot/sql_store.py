@@ -27,7 +27,7 @@ from bot.events import ConversationKey
 from bot.schema import AnswerValue
 from bot.settings import normalize_database_url
 
-SCHEMA_REVISION = "0002_slack_oauth"
+SCHEMA_REVISION = "0003_discord_command_sync"
 """The Alembic head this code expects; a database already there starts without loading Alembic."""
 
 

@@ -40,6 +40,13 @@ class Store(Protocol):
     async def mark_event(self, platform: str, event_id: str) -> bool:
         """Record a processed platform event id; ``False`` if it was already recorded."""
 
+    async def prune_events(self, older_than_seconds: float) -> int:
+        """Drop the event ids recorded more than ``older_than_seconds`` ago; returns how many.
+
+        Ids are kept only to recognise a platform's retried deliveries, which stop within
+        minutes (Slack retries for about five), so the table need not grow forever.
+        """
+
     async def ping(self) -> bool:
         """Whether the database answers."""
 

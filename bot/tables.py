@@ -1,8 +1,9 @@
 """The database schema as SQLAlchemy Core tables: the reference the migrations must produce.
 
 ``migrations/`` creates exactly these tables (a test compares them). Slack's OAuth tables
-(``slack_installations``, ``slack_bots``, ``slack_oauth_states``) are not declared here: they
-belong to slack_sdk, whose table builders a migration calls so that ``bot/`` never imports it.
+(``slack_installations``, ``slack_bots``, ``slack_oauth_states``) are not declared here: slack_sdk
+reads and writes them with its own table objects; migration ``0002_slack_oauth`` holds a frozen
+copy of their columns, and a test compares it with the installed slack_sdk.
 
 Timestamps are UTC. On SQLite they are stored as text in SQLAlchemy's own ``DATETIME`` format
 (``YYYY-MM-DD HH:MM:SS.ffffff``), which sorts as time does.
@@ -84,3 +85,13 @@ processed_events = Table(
 It holds no personal data (an opaque id and a time), so ``forget`` has nothing to remove here;
 old rows are pruned by age (``seen_at`` is indexed for that).
 """
+
+discord_command_sync = Table(
+    "discord_command_sync",
+    metadata,
+    Column("scope", String(64), primary_key=True),
+    Column("hash", String(64), nullable=False),
+    Column("synced_at", DateTime(timezone=True), nullable=False),
+)
+"""The hash of the slash commands last registered with Discord, one row per scope (``global``
+or ``guild:<id>``), so that an unchanged command set is not registered again at each start."""

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from bot.conversation import Conversation
@@ -16,12 +17,17 @@ class MemoryStore:
     """The Store protocol in memory, with the same compare-and-set semantics as the SQL one.
 
     ``yield_between`` makes every call give the event loop a turn between its read and its
-    write, so concurrent tests really interleave. ``down`` makes every call fail.
+    write, so concurrent tests really interleave. ``down`` makes every call fail. ``clock``
+    (seconds) dates the recorded event ids, for ``prune_events``.
     """
 
-    def __init__(self, *, yield_between: bool = True) -> None:
+    def __init__(
+        self, *, yield_between: bool = True, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.conversations: dict[ConversationKey, Conversation] = {}
-        self.events: set[tuple[str, str]] = set()
+        self.events: dict[tuple[str, str], float] = {}
+        """(platform, event id) -> when it was recorded, by ``clock``."""
+        self.clock = clock
         self.saves = 0
         self.yield_between = yield_between
         self.down = False
@@ -71,8 +77,16 @@ class MemoryStore:
         await self._pause()
         if (platform, event_id) in self.events:
             return False
-        self.events.add((platform, event_id))
+        self.events[platform, event_id] = self.clock()
         return True
+
+    async def prune_events(self, older_than_seconds: float) -> int:
+        await self._pause()
+        before = self.clock() - older_than_seconds
+        old = [event for event, seen in self.events.items() if seen < before]
+        for event in old:
+            del self.events[event]
+        return len(old)
 
     async def ping(self) -> bool:
         return not self.down

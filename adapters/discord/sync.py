@@ -3,7 +3,8 @@
 Discord allows 200 command creations a day per guild, and a global sync takes a while to
 spread, so the bot hashes the exact payload it would send and syncs only when that hash
 differs from the one stored in the database (table ``discord_command_sync``, one row per
-scope: ``global`` or ``guild:<id>``). ``ecoute discord sync`` forces it.
+scope: ``global`` or ``guild:<id>``, created by the migrations like every other table).
+``ecoute discord sync`` forces it.
 """
 
 from __future__ import annotations
@@ -16,19 +17,12 @@ from typing import Any
 
 import discord
 from discord import app_commands
-from sqlalchemy import Column, DateTime, MetaData, String, Table, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-log = logging.getLogger(__name__)
+from bot.tables import discord_command_sync as command_sync
 
-metadata = MetaData()
-command_sync = Table(
-    "discord_command_sync",
-    metadata,
-    Column("scope", String(64), primary_key=True),
-    Column("hash", String(64), nullable=False),
-    Column("synced_at", DateTime(timezone=True), nullable=False),
-)
+log = logging.getLogger(__name__)
 
 
 async def command_payload(
@@ -52,15 +46,15 @@ def scope_of(guild: discord.abc.Snowflake | None) -> str:
 
 
 class SyncLedger:
-    """The stored hashes, on the same database as the conversations."""
+    """The stored hashes, on the same database as the conversations (already migrated:
+    ``open_core`` brings the schema up to date before any adapter runs)."""
 
     def __init__(self, database_url: str) -> None:
         connect_args = {"timeout": 5} if database_url.startswith("sqlite") else {}
         self.engine: AsyncEngine = create_async_engine(database_url, connect_args=connect_args)
 
     async def stored(self, scope: str) -> str | None:
-        async with self.engine.begin() as conn:
-            await conn.run_sync(metadata.create_all, checkfirst=True)
+        async with self.engine.connect() as conn:
             row = await conn.execute(
                 select(command_sync.c.hash).where(command_sync.c.scope == scope)
             )
@@ -69,7 +63,6 @@ class SyncLedger:
     async def record(self, scope: str, digest: str) -> None:
         now = datetime.now(UTC)
         async with self.engine.begin() as conn:
-            await conn.run_sync(metadata.create_all, checkfirst=True)
             done = await conn.execute(
                 update(command_sync)
                 .where(command_sync.c.scope == scope)

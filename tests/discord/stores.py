@@ -53,6 +53,10 @@ class ControlledStore:
         await self._enter()
         return await self.inner.mark_event(platform, event_id)
 
+    async def prune_events(self, older_than_seconds: float) -> int:
+        await self._enter()
+        return await self.inner.prune_events(older_than_seconds)
+
     async def ping(self) -> bool:
         return not self.down and await self.inner.ping()
 

@@ -20,19 +20,9 @@ from bot.migrate import alembic_config, head_revision, migration_engine, upgrade
 from bot.settings import DEFAULT_DATABASE_URL, load_settings
 from bot.sql_store import SCHEMA_REVISION, open_store, sqlite_path
 from bot.tables import metadata
-from tests.integration.rows import fetch
+from tests.integration.rows import SLACK_TABLES, TABLES, fetch, table_names
 
 ROOT = Path(__file__).resolve().parents[2]
-TABLES = {"conversations", "answers", "processed_events", "alembic_version"}
-SLACK_TABLES = {"slack_installations", "slack_bots", "slack_oauth_states"}
-
-
-async def table_names(url: str) -> set[str]:
-    if url.startswith("sqlite"):
-        rows = await fetch(url, "SELECT name FROM sqlite_master WHERE type = 'table'")
-    else:
-        rows = await fetch(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-    return {str(name) for (name,) in rows} - {"sqlite_sequence"}
 
 
 def test_the_code_expects_the_newest_revision() -> None:
@@ -154,29 +144,6 @@ async def test_heroku_postgres_url_is_rewritten_and_works(pg_url: str) -> None:
         assert await store.ping()
     finally:
         await store.close()
-
-
-async def test_slack_sdk_can_use_the_slack_tables(db_url: str) -> None:
-    from slack_sdk.oauth.installation_store import Installation
-    from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
-    from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
-    from sqlalchemy.ext.asyncio import create_async_engine
-
-    engine = create_async_engine(db_url)
-    try:
-        installs = AsyncSQLAlchemyInstallationStore(client_id="C1", engine=engine)
-        await installs.async_save(
-            Installation(app_id="A1", team_id="T1", user_id="U1", bot_token="xoxb-1",
-                         bot_id="B1", bot_user_id="UB1", bot_scopes=["chat:write"])
-        )  # fmt: skip
-        found = await installs.async_find_installation(enterprise_id=None, team_id="T1")
-        assert found is not None
-        assert found.bot_token == "xoxb-1"
-        states = AsyncSQLAlchemyOAuthStateStore(expiration_seconds=60, engine=engine)
-        state = await states.async_issue()
-        assert await states.async_consume(state)
-    finally:
-        await engine.dispose()
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

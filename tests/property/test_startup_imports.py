@@ -10,8 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 60
 PLATFORM_LIBRARIES = {"slack_bolt", "slack_sdk", "discord", "aiohttp"}
@@ -72,11 +70,6 @@ def test_chat_session_on_current_database_loads_no_platform_or_migration_library
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="migration 0002 builds Slack's OAuth tables with slack_sdk's own table builders, "
-    "so the very first start on a new file loads slack_sdk",
-)
 def test_chat_session_on_new_database_loads_no_platform_library(tmp_path: Path) -> None:
     first = loaded(_CHAT, tmp_path)  # creates the file: migrations load their libraries
     assert first.isdisjoint(PLATFORM_LIBRARIES), first & PLATFORM_LIBRARIES

@@ -55,6 +55,10 @@ class SwitchedStore:
         await self._gate()
         return await self.inner.mark_event(platform, event_id)
 
+    async def prune_events(self, older_than_seconds: float) -> int:
+        await self._gate()
+        return await self.inner.prune_events(older_than_seconds)
+
     async def ping(self) -> bool:
         await self._gate()
         return await self.inner.ping()
