@@ -10,7 +10,7 @@ from dataclasses import replace
 from bot.conversation import Conversation
 from bot.events import ConversationKey
 from bot.schema import AnswerValue
-from bot.store import StoreUnavailable
+from bot.store import Store, StoreUnavailable
 
 
 class MemoryStore:
@@ -93,3 +93,65 @@ class MemoryStore:
 
     async def close(self) -> None:
         return None
+
+
+class GatedStore:
+    """A real store behind a switch: ``hold()`` blocks every call until ``release()``, ``down``
+    makes calls raise StoreUnavailable (unreachable), ``broken`` raise an unexpected error."""
+
+    def __init__(self, inner: Store) -> None:
+        self.inner = inner
+        self.gate = asyncio.Event()
+        self.gate.set()
+        self.held = 0
+        """How many calls found the gate closed."""
+        self.down = False
+        self.broken = False
+
+    def hold(self) -> None:
+        self.gate.clear()
+
+    def release(self) -> None:
+        self.gate.set()
+
+    async def _enter(self) -> None:
+        if not self.gate.is_set():
+            self.held += 1
+            await self.gate.wait()
+        if self.down:
+            raise StoreUnavailable("the test switched the database off")
+        if self.broken:
+            raise RuntimeError("a bug the adapter did not expect")
+
+    async def load(self, key: ConversationKey) -> Conversation | None:
+        await self._enter()
+        return await self.inner.load(key)
+
+    async def save(
+        self,
+        key: ConversationKey,
+        conversation: Conversation,
+        changed: Mapping[str, AnswerValue | None],
+    ) -> bool:
+        await self._enter()
+        return await self.inner.save(key, conversation, changed)
+
+    async def forget(self, platform: str, workspace: str, user: str) -> int:
+        await self._enter()
+        return await self.inner.forget(platform, workspace, user)
+
+    async def mark_event(self, platform: str, event_id: str) -> bool:
+        await self._enter()
+        return await self.inner.mark_event(platform, event_id)
+
+    async def prune_events(self, older_than_seconds: float) -> int:
+        await self._enter()
+        return await self.inner.prune_events(older_than_seconds)
+
+    async def ping(self) -> bool:
+        await self._enter()
+        return await self.inner.ping()
+
+    async def close(self) -> None:
+        self.release()
+        await self.inner.close()

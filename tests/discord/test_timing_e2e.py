@@ -11,7 +11,7 @@ from tests.discord.driver import current_question
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.harness import running
 from tests.discord.members import Member
-from tests.discord.stores import ControlledStore
+from tests.fakes import GatedStore
 
 CHANNEL_MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE = 4, 5, 6, 7
 EPHEMERAL = 64
@@ -20,30 +20,30 @@ EPHEMERAL = 64
 async def test_a_slow_database_gets_a_deferral_first_then_the_reply(
     core: Core, fake: FakeDiscord
 ) -> None:
-    store = ControlledStore(core.store)
+    store = GatedStore(core.store)
     slow_core = dataclasses.replace(core, store=store)
     alice = Member(fake, 111, "alice")
     async with running(slow_core, fake, budget=0.05):
-        store.gate.clear()
+        store.hold()
         command = await fake.send_interaction(alice.slash_payload("start"))
         await fake.until(lambda: command.first_type is not None)
         kind, data, _ = command.responses[0]
         assert (kind, data["flags"] & EPHEMERAL) == (DEFERRED_MESSAGE, EPHEMERAL)
-        assert store.waiting == 1  # the turn was still held up when the deferral went out
-        store.gate.set()
+        assert store.held == 1  # the turn was still held up when the deferral went out
+        store.release()
         await alice.settle(command)
         assert command.edits == 1
         message_id = command.original
         assert message_id is not None
         assert current_question(fake, message_id) == "business_model"
 
-        store.gate.clear()
+        store.hold()
         click = await fake.send_interaction(
             alice.click_payload(message_id, "ec:a:en:111:business_model:b2b")
         )
         await fake.until(lambda: click.first_type is not None)
         assert click.first_type == DEFERRED_UPDATE
-        store.gate.set()
+        store.release()
         await alice.settle(click)
         assert click.edits == 1
         assert current_question(fake, message_id) == "buyers"
@@ -56,7 +56,7 @@ async def test_a_slow_database_gets_a_deferral_first_then_the_reply(
 async def test_a_database_outage_says_try_again_and_leaves_the_question(
     core: Core, fake: FakeDiscord
 ) -> None:
-    store = ControlledStore(core.store)
+    store = GatedStore(core.store)
     alice = Member(fake, 111, "alice", locale="fr")
     async with running(dataclasses.replace(core, store=store), fake):
         started = await alice.slash("start")
@@ -82,7 +82,7 @@ async def test_a_database_outage_says_try_again_and_leaves_the_question(
 async def test_an_unexpected_error_still_gets_an_answer(
     core: Core, fake: FakeDiscord, caplog: pytest.LogCaptureFixture
 ) -> None:
-    store = ControlledStore(core.store)
+    store = GatedStore(core.store)
     alice = Member(fake, 111, "alice")
     async with running(dataclasses.replace(core, store=store), fake):
         started = await alice.slash("start")

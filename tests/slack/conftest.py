@@ -16,9 +16,9 @@ from adapters.slack.runner import EVENTS_PATH, build_slack, web_app
 from bot.app import Core, open_core
 from bot.settings import Settings
 from bot.store import Store
+from tests.fakes import GatedStore
 from tests.slack.driver import HttpTransport, SlackUser, Transport
 from tests.slack.fake_slack import FakeSlack
-from tests.slack.stores import SwitchedStore
 
 SECRET = "test-signing-secret"
 TEAM = "T0000001"
@@ -77,9 +77,9 @@ class Harness:
     extra: list[Served] = field(default_factory=list)
 
     @property
-    def store(self) -> SwitchedStore:
+    def store(self) -> GatedStore:
         store = self.served.core.store
-        assert isinstance(store, SwitchedStore)
+        assert isinstance(store, GatedStore)
         return store
 
     @property
@@ -104,7 +104,7 @@ async def fake() -> AsyncIterator[FakeSlack]:
 
 @pytest.fixture
 async def harness(tmp_path: Path, fake: FakeSlack) -> AsyncIterator[Harness]:
-    served = await serve(settings_for(tmp_path / "ecoute.db", fake), SwitchedStore)
+    served = await serve(settings_for(tmp_path / "ecoute.db", fake), GatedStore)
     async with aiohttp.ClientSession() as session:
         h = Harness(fake, served, session)
         try:

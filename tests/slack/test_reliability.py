@@ -13,11 +13,11 @@ from adapters.slack import client as slack_client
 from adapters.slack import values as v
 from adapters.slack.blocks import is_live
 from bot.events import ConversationKey
+from tests.fakes import GatedStore
 from tests.slack import slack_requests as rq
 from tests.slack.conftest import TEAM, Harness, serve
 from tests.slack.driver import SlackUser
 from tests.slack.fake_slack import Failure
-from tests.slack.stores import SwitchedStore
 
 USER = "U0000001"
 KEY = ConversationKey("slack", TEAM, USER)
@@ -237,7 +237,7 @@ async def test_a_new_process_on_the_same_database_continues(harness: Harness) ->
     audience = await at_audience(user)
     settings = harness.served.core.settings
     await harness.served.stop()
-    harness.served = await serve(settings, SwitchedStore)
+    harness.served = await serve(settings, GatedStore)
     user.transport = harness.http
     await user.say("Bakers in Lyon, to sell them flour")
     platforms = await user.next_live(after=str(audience["ts"]))
