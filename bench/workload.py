@@ -23,24 +23,9 @@ from bot.sql_store import SqlStore, encode
 from bot.sqlite_backend import CREATE, DELETE, LOAD, UPDATE, UPSERT, timestamp
 from bot.store import Store
 from bot.views import QuestionView, ReviewView
+from tests.cases import BURRITO
 
-ANSWERS: dict[str, str | tuple[str, ...]] = {
-    "business_model": "b2c",
-    "buyers": "mass",
-    "audience": "Young city adults who love burritos",
-    "platforms": ("facebook", "instagram", "tiktok"),
-    "presence.facebook": "engaged",
-    "presence.instagram": "engaged",
-    "presence.tiktok": "engaged",
-    "hooks": ("support", "offers"),
-    "current_engagement": "conversations",
-    "success_metric": "interactions",
-    "bought_growth": "no",
-    "effort_owner": "employee",
-    "effort_hours": "15",
-    "owned_channels": ("storefront", "local_area"),
-    "honesty": "5",
-}
+ANSWERS = BURRITO
 TURN_LIMIT = 100
 """An interview that has not reached its verdict after this many turns is a bug."""
 

@@ -10,24 +10,6 @@ from tests.discord.records import Interaction
 
 AnswerSpec = str | tuple[str, ...]
 
-BURRITO: dict[str, AnswerSpec] = {
-    "business_model": "b2c",
-    "buyers": "mass",
-    "audience": "Young city adults who love burritos",
-    "platforms": ("facebook", "instagram", "tiktok"),
-    "presence.facebook": "engaged",
-    "presence.instagram": "engaged",
-    "presence.tiktok": "engaged",
-    "hooks": ("support", "offers"),
-    "current_engagement": "conversations",
-    "success_metric": "interactions",
-    "bought_growth": "no",
-    "effort_owner": "employee",
-    "effort_hours": "15",
-    "owned_channels": ("storefront", "local_area"),
-    "honesty": "5",
-}
-
 
 def current_question(fake: FakeDiscord, message_id: int) -> str | None:
     """The question a message asks now (None for the review or the verdict)."""

@@ -6,7 +6,8 @@ import copy
 
 from bot.app import Core
 from bot.events import ConversationKey
-from tests.discord.driver import BURRITO, answer_all, current_question
+from tests.cases import BURRITO
+from tests.discord.driver import answer_all, current_question
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.harness import running
 from tests.discord.members import Member, find

@@ -6,7 +6,8 @@ import json
 import re
 
 from bot.app import Core
-from tests.discord.driver import BURRITO, answer_all
+from tests.cases import BURRITO
+from tests.discord.driver import answer_all
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.harness import message_payloads, running
 from tests.discord.members import Member, find

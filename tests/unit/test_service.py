@@ -13,29 +13,12 @@ from bot.schema import Kind, load_schema
 from bot.service import ConversationService
 from bot.store import StoreUnavailable
 from bot.views import QuestionView, ReviewView, VerdictView
+from tests.cases import BURRITO
 from tests.fakes import MemoryStore
 
 KEY = ConversationKey("test", "T1", "U1")
 SCHEMA = load_schema()
 CATALOG = load_catalog()
-
-BURRITO: dict[str, str | tuple[str, ...]] = {
-    "business_model": "b2c",
-    "buyers": "mass",
-    "audience": "Young city adults who love burritos",
-    "platforms": ("facebook", "instagram", "tiktok"),
-    "presence.facebook": "engaged",
-    "presence.instagram": "engaged",
-    "presence.tiktok": "engaged",
-    "hooks": ("support", "offers"),
-    "current_engagement": "conversations",
-    "success_metric": "interactions",
-    "bought_growth": "no",
-    "effort_owner": "employee",
-    "effort_hours": "15",
-    "owned_channels": ("storefront", "local_area"),
-    "honesty": "5",
-}
 
 
 def shout(text: str) -> str:

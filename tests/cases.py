@@ -1,0 +1,22 @@
+"""The article's two cases (``tests/data/*.json``) as a user would give them, answer by answer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data"
+
+Typed = dict[str, str | tuple[str, ...]]
+
+
+def typed_answers(case: str) -> Typed:
+    """``burrito`` or ``licence_plate``: lists become tuples of choice ids, numbers typed text."""
+    raw = json.loads((DATA / f"{case}.json").read_text("utf-8"))
+    return {
+        key: tuple(value) if isinstance(value, list) else str(value) for key, value in raw.items()
+    }
+
+
+BURRITO = typed_answers("burrito")
+LICENCE_PLATE = typed_answers("licence_plate")
