@@ -1,7 +1,8 @@
 """Alembic driven from code (no ``alembic.ini``): bring a database to the head revision.
 
-Imported only when the schema must change or for ``ecoute db``, so that a start on an
-up-to-date database does not pay for loading Alembic. The revisions live in ``migrations/``.
+Imported only when an existing database's schema must change or for ``ecoute db``, so that a
+start on an up-to-date database does not pay for loading Alembic; a brand-new SQLite file gets
+the head schema from ``bot.sqlite_head`` instead. The revisions live in ``migrations/``.
 """
 
 from __future__ import annotations

@@ -19,13 +19,16 @@ import json
 from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path
-from typing import NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from bot.conversation import Conversation, Phase
 from bot.errors import ConfigError
 from bot.events import ConversationKey
 from bot.schema import AnswerValue
 from bot.settings import normalize_database_url
+
+if TYPE_CHECKING:
+    from bot.sqlite_backend import SqliteBackend
 
 SCHEMA_REVISION = "0003_discord_command_sync"
 """The Alembic head this code expects; a database already there starts without loading Alembic."""
@@ -218,17 +221,22 @@ async def open_store(
     url = normalize_database_url(url)
     path = sqlite_path(url)
     backend: Backend
+    sqlite: SqliteBackend | None = None
     if path is not None:
         from bot.sqlite_backend import SqliteBackend
 
         path.parent.mkdir(parents=True, exist_ok=True)
-        backend = await SqliteBackend.open(path, busy_timeout=busy_timeout)
+        backend = sqlite = await SqliteBackend.open(path, busy_timeout=busy_timeout)
     else:
         from bot.pg_backend import PostgresBackend
 
         backend = PostgresBackend.open(url, timeout=busy_timeout)
     try:
-        if await backend.schema_revision() != SCHEMA_REVISION:
+        found = await backend.schema_revision()
+        if found is None and sqlite is not None:
+            # A new SQLite file: the head schema from a DDL script, without loading Alembic.
+            found = await sqlite.create_schema()
+        if found != SCHEMA_REVISION:
             from bot.migrate import upgrade
 
             await upgrade(url, busy_timeout=busy_timeout)

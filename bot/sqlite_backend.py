@@ -115,6 +115,35 @@ def revision(db: sqlite3.Connection) -> str | None:
     return None if row is None else str(row[0])
 
 
+def statements(script: str) -> list[str]:
+    """The statements of an SQL script, each whole (``sqlite3.complete_statement`` says where
+    one ends), so that they run one by one inside a transaction the caller holds
+    (``executescript`` would commit it first)."""
+    found: list[str] = []
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            found.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        raise ValueError(f"unterminated SQL statement: {pending.strip()[:80]!r}")
+    return found
+
+
+def create_head(db: sqlite3.Connection, script: str) -> str | None:
+    """On a database without any table, run ``script`` (the head schema and its stamp).
+
+    Runs in the worker's ``BEGIN IMMEDIATE`` transaction: of two processes opening a new file
+    at once, the second waits for the first to commit, then finds the tables and leaves them.
+    A database that already has tables is not touched. Returns the revision found after.
+    """
+    if db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is None:
+        for statement in statements(script):
+            db.execute(statement)
+    return revision(db)
+
+
 def ping(db: sqlite3.Connection) -> bool:
     return bool(db.execute("SELECT 1").fetchone() == (1,))
 
@@ -164,6 +193,14 @@ class SqliteBackend:
 
     async def schema_revision(self) -> str | None:
         return await self.worker.call(revision, write=False)
+
+    async def create_schema(self) -> str | None:
+        """Give an empty database the head schema without Alembic (see :func:`create_head`);
+        the revision the database is at afterwards, ``None`` if it has tables but no revision
+        (left to Alembic)."""
+        from bot.sqlite_head import SCRIPT
+
+        return await self.worker.call(create_head, SCRIPT)
 
     async def ping(self) -> bool:
         try:

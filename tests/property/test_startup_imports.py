@@ -1,4 +1,5 @@
-"""The terminal chat's start-up path stays light: no platform library, no ORM on a current file.
+"""The terminal chat's start-up path stays light: no platform library, and no ORM or Alembic
+on a current SQLite file or on a new one (which gets its schema from a DDL script).
 
 Each check runs a new Python process, so modules imported by other tests don't count.
 """
@@ -70,6 +71,11 @@ def test_chat_session_on_current_database_loads_no_platform_or_migration_library
     )
 
 
-def test_chat_session_on_new_database_loads_no_platform_library(tmp_path: Path) -> None:
-    first = loaded(_CHAT, tmp_path)  # creates the file: migrations load their libraries
-    assert first.isdisjoint(PLATFORM_LIBRARIES), first & PLATFORM_LIBRARIES
+def test_chat_session_on_new_database_loads_no_platform_or_migration_library(
+    tmp_path: Path,
+) -> None:
+    first = loaded(_CHAT, tmp_path)  # creates the file from the head DDL script, not Alembic
+    assert (tmp_path / "ecoute.db").exists()
+    assert first.isdisjoint(PLATFORM_LIBRARIES | MIGRATION_LIBRARIES), first & (
+        PLATFORM_LIBRARIES | MIGRATION_LIBRARIES
+    )

@@ -1,0 +1,127 @@
+"""The head schema on SQLite as one DDL script, for a brand-new database file.
+
+A new SQLite file gets its tables from :data:`SCRIPT` (run by ``bot.sqlite_backend`` with the
+standard ``sqlite3`` module, in one ``BEGIN IMMEDIATE`` transaction) instead of from the
+revisions in ``migrations/versions/``, so that a first start loads neither Alembic nor
+SQLAlchemy. The script ends by stamping the head revision: Alembic then sees the file as it
+would after ``upgrade head`` and applies later revisions to it as usual.
+
+The statements are the ones the revisions emit on SQLite. It is a module rather than an
+``.sql`` file so that it is installed with the code. ``tests/integration/test_sqlite_head.py``
+checks that this script and the revisions produce the same schema: a new revision must come
+with its DDL here and the new stamp.
+"""
+
+from __future__ import annotations
+
+SCRIPT = """
+CREATE TABLE alembic_version (
+    version_num VARCHAR(32) NOT NULL,
+    CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
+);
+
+CREATE TABLE conversations (
+    id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    platform VARCHAR(32) NOT NULL,
+    workspace VARCHAR(64) NOT NULL,
+    user_id VARCHAR(64) NOT NULL,
+    lang VARCHAR(16) NOT NULL,
+    interview_version INTEGER NOT NULL,
+    phase VARCHAR(16) NOT NULL,
+    cursor VARCHAR(128),
+    return_to VARCHAR(16),
+    version INTEGER NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    CONSTRAINT uq_conversations_platform_workspace_user_id UNIQUE (platform, workspace, user_id)
+);
+
+CREATE TABLE answers (
+    conversation_id INTEGER NOT NULL,
+    question_id VARCHAR(128) NOT NULL,
+    value TEXT NOT NULL,
+    answered_at DATETIME NOT NULL,
+    CONSTRAINT pk_answers PRIMARY KEY (conversation_id, question_id),
+    CONSTRAINT fk_answers_conversation_id_conversations FOREIGN KEY(conversation_id)
+        REFERENCES conversations (id) ON DELETE CASCADE
+) WITHOUT ROWID;
+
+CREATE TABLE processed_events (
+    platform VARCHAR(32) NOT NULL,
+    event_id VARCHAR(255) NOT NULL,
+    seen_at DATETIME NOT NULL,
+    CONSTRAINT pk_processed_events PRIMARY KEY (platform, event_id)
+);
+
+CREATE INDEX ix_processed_events_seen_at ON processed_events (seen_at);
+
+CREATE TABLE slack_installations (
+    id INTEGER NOT NULL,
+    client_id VARCHAR(32) NOT NULL,
+    app_id VARCHAR(32) NOT NULL,
+    enterprise_id VARCHAR(32),
+    enterprise_name VARCHAR(200),
+    enterprise_url VARCHAR(200),
+    team_id VARCHAR(32),
+    team_name VARCHAR(200),
+    bot_token VARCHAR(200),
+    bot_id VARCHAR(32),
+    bot_user_id VARCHAR(32),
+    bot_scopes VARCHAR(1000),
+    bot_refresh_token VARCHAR(200),
+    bot_token_expires_at DATETIME,
+    user_id VARCHAR(32) NOT NULL,
+    user_token VARCHAR(200),
+    user_scopes VARCHAR(1000),
+    user_refresh_token VARCHAR(200),
+    user_token_expires_at DATETIME,
+    incoming_webhook_url VARCHAR(200),
+    incoming_webhook_channel VARCHAR(200),
+    incoming_webhook_channel_id VARCHAR(200),
+    incoming_webhook_configuration_url VARCHAR(200),
+    is_enterprise_install BOOLEAN NOT NULL,
+    token_type VARCHAR(32),
+    installed_at DATETIME NOT NULL,
+    CONSTRAINT slack_installations_pkey PRIMARY KEY (id)
+);
+
+CREATE INDEX slack_installations_idx
+    ON slack_installations (client_id, enterprise_id, team_id, user_id, installed_at);
+
+CREATE TABLE slack_bots (
+    id INTEGER NOT NULL,
+    client_id VARCHAR(32) NOT NULL,
+    app_id VARCHAR(32) NOT NULL,
+    enterprise_id VARCHAR(32),
+    enterprise_name VARCHAR(200),
+    team_id VARCHAR(32),
+    team_name VARCHAR(200),
+    bot_token VARCHAR(200),
+    bot_id VARCHAR(32),
+    bot_user_id VARCHAR(32),
+    bot_scopes VARCHAR(1000),
+    bot_refresh_token VARCHAR(200),
+    bot_token_expires_at DATETIME,
+    is_enterprise_install BOOLEAN NOT NULL,
+    installed_at DATETIME NOT NULL,
+    CONSTRAINT slack_bots_pkey PRIMARY KEY (id)
+);
+
+CREATE INDEX slack_bots_idx ON slack_bots (client_id, enterprise_id, team_id, installed_at);
+
+CREATE TABLE slack_oauth_states (
+    id INTEGER NOT NULL,
+    state VARCHAR(200) NOT NULL,
+    expire_at DATETIME NOT NULL,
+    CONSTRAINT slack_oauth_states_pkey PRIMARY KEY (id)
+);
+
+CREATE TABLE discord_command_sync (
+    scope VARCHAR(64) NOT NULL,
+    hash VARCHAR(64) NOT NULL,
+    synced_at DATETIME NOT NULL,
+    CONSTRAINT pk_discord_command_sync PRIMARY KEY (scope)
+);
+
+INSERT INTO alembic_version (version_num) VALUES ('0003_discord_command_sync');
+"""
