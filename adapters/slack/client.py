@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from aiohttp import ClientOSError, ServerConnectionError, ServerDisconnectedError
+from aiohttp import (
+    ClientOSError,
+    ClientSession,
+    ClientTimeout,
+    ServerConnectionError,
+    ServerDisconnectedError,
+)
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -57,16 +63,30 @@ def api_url(settings: Settings) -> str:
     return url if url.endswith("/") else url + "/"
 
 
-def web_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
-    """The app's Web API client; Bolt copies its base URL and retry handlers per request."""
+def http_session() -> ClientSession:
+    """One HTTP session (connection pool) for every Web API call of the process.
+
+    Without it slack_sdk opens a new session and TCP connection for each call. Call it with
+    the event loop running; whoever creates it closes it.
+    """
+    return ClientSession(timeout=ClientTimeout(total=TIMEOUT_SECONDS))
+
+
+def web_client(
+    settings: Settings, token: str | None = None, session: ClientSession | None = None
+) -> AsyncWebClient:
+    """The app's Web API client; Bolt copies its URL, session and retry handlers per request."""
     return AsyncWebClient(
         token=token,
         base_url=api_url(settings),
         timeout=TIMEOUT_SECONDS,
+        session=session,
         retry_handlers=retry_handlers(),
     )
 
 
-def webhook(url: str) -> AsyncWebhookClient:
+def webhook(url: str, session: ClientSession | None = None) -> AsyncWebhookClient:
     """A client for a ``response_url`` (private answers to a slash command)."""
-    return AsyncWebhookClient(url, timeout=TIMEOUT_SECONDS, retry_handlers=retry_handlers())
+    return AsyncWebhookClient(
+        url, timeout=TIMEOUT_SECONDS, session=session, retry_handlers=retry_handlers()
+    )

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 
-from aiohttp import ClientError
+from aiohttp import ClientError, ClientSession
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
@@ -76,18 +76,18 @@ async def ephemeral(
     await _call("chat.postEphemeral", post)
 
 
-async def delete_ephemeral(url: str) -> None:
+async def delete_ephemeral(url: str, session: ClientSession | None = None) -> None:
     """Remove an ephemeral message through its ``response_url`` (best effort)."""
     try:
-        await webhook(url).send(delete_original=True)
+        await webhook(url, session).send(delete_original=True)
     except (ClientError, TimeoutError) as exc:
         log.info("ephemeral message not deleted: %s", exc)
 
 
-async def respond(url: str, text: str) -> None:
-    """A private answer in the channel a slash command came from."""
+async def respond(url: str, text: str, session: ClientSession | None = None) -> None:
+    """A private answer in the channel a slash command came from (``session``: the app's)."""
     try:
-        resp = await webhook(url).send(text=text, response_type="ephemeral")
+        resp = await webhook(url, session).send(text=text, response_type="ephemeral")
     except (ClientError, TimeoutError) as exc:
         raise DeliveryError("response_url", type(exc).__name__, refused=False) from exc
     if resp.status_code != 200:

@@ -119,9 +119,9 @@ class Dialogue:
                 await self.publish_home(origin.client, origin.key, reply.lang, reply.view)
             if origin.response_url and origin.command_channel != channel:
                 text = texts.trusted("dm_sent", channel=channel)
-                await delivery.respond(origin.response_url, text)
+                await delivery.respond(origin.response_url, text, origin.client.session)
             if origin.ephemeral_url:
-                await delivery.delete_ephemeral(origin.ephemeral_url)
+                await delivery.delete_ephemeral(origin.ephemeral_url, origin.client.session)
         except DeliveryError as exc:
             await self.apologise(origin, texts, exc)
 
@@ -219,7 +219,7 @@ class Dialogue:
     async def note(self, origin: Origin, channel: str, text: str) -> None:
         """A private note: in the slash command's channel, else in the DM."""
         if origin.response_url:
-            await delivery.respond(origin.response_url, text)
+            await delivery.respond(origin.response_url, text, origin.client.session)
         else:
             await delivery.ephemeral(origin.client, channel, origin.key.user, text)
 
@@ -227,7 +227,7 @@ class Dialogue:
         """Like :meth:`note`, for when things already went wrong: never raises."""
         try:
             if origin.response_url:
-                await delivery.respond(origin.response_url, text)
+                await delivery.respond(origin.response_url, text, origin.client.session)
             else:
                 channel = origin.channel or await self.dm(origin, self.users[origin.key])
                 await delivery.ephemeral(origin.client, channel, origin.key.user, text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 
 from aiohttp import web
@@ -19,6 +20,17 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 PING_SECONDS = 2.0
+GC_THRESHOLDS = (20_000, 20, 20)
+"""Young-generation collections every 20,000 allocations instead of 700: a turn allocates
+thousands of short-lived objects, and full collections paused the loop up to 150 ms."""
+
+
+def settle_memory() -> None:
+    """Once the app is built: what exists now lives as long as the process, so the garbage
+    collector stops scanning it (``gc.freeze``) and runs less often."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 async def build_slack(core: Core, *, oauth: bool) -> SlackApp:
@@ -89,6 +101,7 @@ async def run(core: Core, *, http: bool = False, port: int | None = None) -> Non
     """
     config = slack_config(core.settings, http=http, port=port)
     slack = await build_slack(core, oauth=config.oauth)
+    settle_memory()
     try:
         if config.mode is Mode.SOCKET:
             await serve_socket(slack, core.settings.slack_app_token)
