@@ -41,6 +41,8 @@ class QuietSlack(FakeSlack):
     def __init__(self, *, check_payloads: bool = False) -> None:
         super().__init__()
         self.changed: dict[str, asyncio.Event] = defaultdict(asyncio.Event)
+        self.called = asyncio.Event()
+        """Set on every recorded call (cleared by whoever waits on it)."""
         self.check_payloads = check_payloads
 
     def _check(self, method: str, p: dict[str, Any]) -> None:
@@ -49,6 +51,7 @@ class QuietSlack(FakeSlack):
 
     async def _record(self, call: Call) -> None:
         self.calls.append(call)
+        self.called.set()
         channel = call.params.get("channel")
         if isinstance(channel, str):
             self.changed[channel].set()
@@ -63,9 +66,14 @@ def _meta_channel(call: Call) -> str | None:
 
 
 class Marketer(SlackUser):
-    """A user among many: waits on their own DM, and for the modal opened for them."""
+    """A user among many: waits on their own DM, and for the modal opened for them.
+
+    ``since`` is the index in the fake's calls where this user last asked to start again:
+    what Slack showed before belongs to an interview whose answers were cleared.
+    """
 
     fake: QuietSlack
+    since: int = 0
 
     async def next_live(self, after: str = "", within: float = WAIT) -> dict[str, Any]:
         """The newest live message in the DM once it is newer than ``after``."""
@@ -128,16 +136,23 @@ async def take_interview(
     arrive_after: float = 0.0,
     deadline: float = 300.0,
     patience: float = 5.0,
+    trace: list[str] | None = None,
+    again_until: asyncio.Event | None = None,
 ) -> None:
     """Answer until the verdict shows, whatever happens to the app, as a user does: a click
     that gets no answer is made again, an event is redelivered with its ``event_id``, and a
-    user who sees nothing new within ``patience`` seconds asks ``/ecoute resume``."""
+    user who sees nothing new within ``patience`` seconds asks ``/ecoute resume``. With
+    ``again_until``, the user starts again (``/ecoute restart``) at each verdict until that
+    event is set. ``trace`` collects what the user did (to tell what happened when a run fails).
+    """
     rng = random.Random(seed)
     await asyncio.sleep(arrive_after)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + deadline
+    note = trace.append if trace is not None else (lambda _: None)
     while loop.time() < deadline:
         live = user.live()
+        note(f"{loop.time():.1f} sees {live and live['ts']} {live and kind_of(live)}")
         try:
             if live is None:
                 await user.command("resume")
@@ -145,7 +160,12 @@ async def take_interview(
                 continue
             kind = kind_of(live)
             if kind == "verdict":
-                return
+                if again_until is None or again_until.is_set():
+                    return
+                user.since = len(user.fake.calls)
+                await user.command("restart")
+                await user.next_live(after=live["ts"], within=patience)
+                continue
             await asyncio.sleep(rng.uniform(0.0, 0.2))
             if kind == "review":
                 await user.click(live, "confirm")
@@ -156,8 +176,9 @@ async def take_interview(
                 else:
                     await answer(user, live, how, value)
             await user.next_live(after=live["ts"], within=patience)
-        except (aiohttp.ClientError, TimeoutError, AssertionError):
+        except (aiohttp.ClientError, TimeoutError, AssertionError) as exc:
             # The app died mid-exchange or never showed the result: look again, as a user does.
+            note(f"{loop.time():.1f} {exc!r:.80}")
             await asyncio.sleep(0.2)
             if user.live() is live:
                 await _quietly(user.command("resume"))
@@ -185,10 +206,11 @@ def record_texts(
     return out
 
 
-def records_seen(fake: FakeSlack, dm: str) -> list[str]:
-    """The texts of every ``chat.update`` in ``dm`` so far (records of answers among them)."""
+def records_seen(fake: FakeSlack, dm: str, since: int = 0) -> list[str]:
+    """The texts of every ``chat.update`` in ``dm`` from call ``since`` on (records of answers
+    among them)."""
     return [
         str(c.params.get("text"))
-        for c in fake.calls
+        for c in fake.calls[since:]
         if c.method == "chat.update" and c.params.get("channel") == dm
     ]

@@ -8,6 +8,7 @@ bot was away (delivered on RESUME, still answered in time).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -17,7 +18,8 @@ import adapters.discord  # noqa: F401  (first: silences discord.py's audioop war
 from bot.app import Core, open_core
 from bot.events import ConversationKey
 from bot.settings import Settings
-from tests.discord.driver import BURRITO, answer_all, current_question
+from tests.cases import BURRITO
+from tests.discord.driver import answer_all, current_question
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.harness import assert_sent_well, running
 from tests.discord.members import Member, find
@@ -138,10 +140,11 @@ async def test_click_made_while_the_bot_was_away_is_answered_on_resume(
         await finish(alice, fake, message_id, core)
 
 
-async def test_many_drops_during_one_interview(
-    core: Core, fake: FakeDiscord, gateway: ResumableGateway
+async def test_many_drops_during_one_interview_and_no_token_in_the_logs(
+    core: Core, fake: FakeDiscord, gateway: ResumableGateway, caplog: pytest.LogCaptureFixture
 ) -> None:
     alice = Member(fake, ALICE, "alice")
+    caplog.set_level(logging.DEBUG)  # everything discord.py and écoute log, gateway frames too
     async with running(core, fake):
         started = await alice.slash("start")
         message_id = started.original
@@ -152,3 +155,6 @@ async def test_many_drops_during_one_interview(
             await reconnected(fake, gateway)
         await finish(alice, fake, message_id, core)
     assert (gateway.drops, len(gateway.resumes), gateway.identified) == (6, 6, 1)
+    assert "RESUME" in caplog.text
+    assert TOKEN not in caplog.text
+    assert TOKEN.split(".")[0] not in caplog.text

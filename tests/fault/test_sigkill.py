@@ -4,9 +4,10 @@
 process records what users see. Users take the whole interview through every kind of element
 and keep going as Slack users do: a click that gets no answer is clicked again, an event is
 redelivered with the same ``event_id``, and a user who sees nothing new asks ``/ecoute resume``.
+Users start again at each verdict until the last kill, so every kill lands mid-interview.
 Right after each kill (nothing can be written any more), every answer whose record a user has
-seen must be in the database; at the end every conversation reaches its verdict with every
-answer stored once, and resumes on a last restart.
+seen since their last start must be in the database; at the end every conversation reaches its
+verdict with every answer stored once, and resumes on a last restart.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ TEAM = "T0KILL001"
 USERS = 6
 KILLS = 20
 DEADLINE = 300.0
-STAGGER = 5.0
+STAGGER = 1.0
 SCHEMA = load_schema()
 CATALOG = load_catalog()
 
@@ -64,7 +65,7 @@ def check_confirmed(fake: QuietSlack, db: Path, users: list[Marketer]) -> int:
     checked = 0
     for n, user in enumerate(users):
         expected = record_texts(SCHEMA, CATALOG, answers_of(plan_of(n)))
-        for text in records_seen(fake, user.dm):
+        for text in records_seen(fake, user.dm, user.since):
             if text in expected:
                 question, value = expected[text]
                 assert user.user in now, f"{user.user} saw {text!r}, no conversation stored"
@@ -91,9 +92,17 @@ async def test_twenty_sigkills_lose_no_confirmed_answer(fake: QuietSlack, tmp_pa
     async with aiohttp.ClientSession(timeout=timeout) as session:
         via = HttpTransport(server.url + "/slack/events", "fault-signing-secret", session)
         users = [Marketer(fake, via, TEAM, f"U0KILL{n:03d}") for n in range(USERS)]
+        killing = asyncio.Event()  # set once the kills are over: then everyone finishes
         interviews = [
             asyncio.create_task(
-                take_interview(u, plan_of(n), n, arrive_after=n * STAGGER, deadline=DEADLINE)
+                take_interview(
+                    u,
+                    plan_of(n),
+                    n,
+                    arrive_after=n * STAGGER,
+                    deadline=DEADLINE,
+                    again_until=killing,
+                )
             )
             for n, u in enumerate(users)
         ]
@@ -105,6 +114,7 @@ async def test_twenty_sigkills_lose_no_confirmed_answer(fake: QuietSlack, tmp_pa
                 await server.kill()
                 checked += check_confirmed(fake, db, users)
                 await server.start()
+            killing.set()
             await asyncio.wait_for(asyncio.gather(*interviews), DEADLINE)
             await server.kill()  # one last time, then everyone resumes
             await server.start()
@@ -119,7 +129,7 @@ async def test_twenty_sigkills_lose_no_confirmed_answer(fake: QuietSlack, tmp_pa
                 task.cancel()
             await server.stop()
     checked += check_confirmed(fake, db, users)
-    assert hit >= KILLS * 3 // 4  # the kills fell in the middle of interviews
+    assert hit == KILLS  # users kept interviewing (starting again) until the last kill
     assert checked > USERS * 10  # records were really seen and checked along the way
     final = stored(db)
     for n, user in enumerate(users):

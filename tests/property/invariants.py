@@ -7,7 +7,17 @@ from hypothesis import strategies as st
 from bot.catalog import load_catalog
 from bot.conversation import Conversation, Phase
 from bot.errors import InvalidAnswer
-from bot.events import Answer, Confirm, ConversationKey, Edit, Event, Help, Restart, SetLanguage
+from bot.events import (
+    Answer,
+    Back,
+    Confirm,
+    ConversationKey,
+    Edit,
+    Event,
+    Help,
+    Restart,
+    SetLanguage,
+)
 from bot.events import Start as StartEvent
 from bot.interview import new_conversation
 from bot.schema import AnswerValue, Kind, Question, load_schema
@@ -104,6 +114,10 @@ def check_step(
             assert reply.recorded is not None
             assert reply.recorded.question_id == question.id
             assert after.cursor != question.id
+        case Back(question=clicked) if clicked is not None:
+            if start.phase is not Phase.ASKING or clicked != start.cursor:
+                assert reply.changed == created
+                assert codes == ["stale"]
         case Restart():
             assert (after.answers, after.phase) == ({}, Phase.ASKING)
             assert after.cursor == SCHEMA.sequence({})[0].id
@@ -132,7 +146,8 @@ def check_race(
     """Identical events delivered at once: each stored change counted once, clicks land once."""
     base = 0 if before is None else before.version
     assert after.version == base + sum(r.changed for r in replies)
-    if (isinstance(event, Answer) and event.question is not None) or isinstance(event, Confirm):
+    named = isinstance(event, Answer | Back) and event.question is not None
+    if named or isinstance(event, Confirm):
         assert sum(r.changed for r in replies) <= 1, f"{event} landed more than once"
 
 

@@ -63,10 +63,13 @@ def draw_event(data: st.DataObject, conv: Conversation | None) -> Event | str:
         return kind
     current = conv.cursor if conv else SCHEMA.sequence({})[0].id
     ids = [q.id for q in SCHEMA.all_questions()]
-    simple: dict[str, Event] = {"back": Back(), "confirm": Confirm(), "restart": Restart()}
+    simple: dict[str, Event] = {"confirm": Confirm(), "restart": Restart()}
     simple.update(start=Start(), help=Help())
     if kind in simple:
         return simple[kind]
+    if kind == "back":  # typed (no question), or a Back button: current or from an old message
+        clicked = data.draw(st.sampled_from([None, current, *ids[:3]]), label="back")
+        return Back(clicked)
     if kind == "language":
         return SetLanguage(data.draw(st.sampled_from(["en", "fr", "xx", ""]), label="lang"))
     if kind == "edit":
