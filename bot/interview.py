@@ -61,6 +61,8 @@ def step(schema: Schema, conv: Conversation, event: Event, languages: tuple[str,
                 moved=True,
             )
         case SetLanguage(lang=lang):
+            if lang == conv.lang:
+                return Step(conv, notices=(Notice("notice.language"),))
             if lang not in languages:
                 values = {"lang": lang, "available": ", ".join(languages)}
                 return Step(conv, notices=(Notice("notice.unknown_language", values),))
@@ -76,7 +78,7 @@ def step(schema: Schema, conv: Conversation, event: Event, languages: tuple[str,
                 return Step(conv, notices=(Notice("invalid.unknown_question"),))
             return_to = conv.phase if conv.phase is not Phase.ASKING else conv.return_to
             moved = conv.evolve(phase=Phase.ASKING, cursor=qid, return_to=return_to)
-            return Step(moved, moved=True)
+            return Step(moved, moved=moved != conv)
         case Confirm():
             if conv.phase is not Phase.REVIEW:
                 return Step(conv, notices=(Notice("notice.stale"),))

@@ -51,6 +51,10 @@ def parse_answer(question: Question, raw: object) -> AnswerValue:
     if kind is Kind.TEXT:
         if not isinstance(raw, str):
             raise InvalidAnswer("text_expected", min=question.min, max=question.max)
+        if len(raw) > 4 * question.max + 1000:  # refuse a flood before cleaning all of it
+            raise InvalidAnswer(
+                "text_too_long", min=question.min, max=question.max, length=len(raw)
+            )
         text = clean_text(raw)
         if len(text) < question.min:
             raise InvalidAnswer("text_too_short", min=question.min, max=question.max)

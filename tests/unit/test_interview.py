@@ -205,3 +205,20 @@ def test_back_clicked_twice_goes_back_once() -> None:
     again, result = run(conv, Back("audience"))
     assert again == conv
     assert [n.key for n in result.notices] == ["notice.stale"]
+
+
+def test_events_that_change_nothing_store_nothing() -> None:
+    conv = answer_all(new_conversation(SCHEMA, "en"), FULL)
+    conv, _ = run(conv, Edit("buyers"))
+    _, result = run(conv, Edit("buyers"))
+    assert not result.moved
+    _, result = run(conv, SetLanguage("en"))
+    assert not result.moved
+    assert [n.key for n in result.notices] == ["notice.language"]
+
+
+def test_a_flood_of_text_is_refused_as_too_long() -> None:
+    conv = Conversation("en", 1, cursor="audience")
+    after, result = run(conv, Answer("a" * 100_000))
+    assert after == conv
+    assert [n.key for n in result.notices] == ["invalid.text_too_long"]
