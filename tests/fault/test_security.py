@@ -20,7 +20,7 @@ from tests.fault.processes import SECRET as PROCESS_SECRET
 from tests.fault.processes import ecoute_slack
 from tests.fault.slack_users import Marketer, QuietSlack, plan_of, take_interview
 from tests.slack import slack_requests as rq
-from tests.slack.conftest import BOT_TOKEN, SECRET, Harness, Served, serve, settings_for
+from tests.slack.conftest import SECRET, Harness, Served, serve, settings_for
 from tests.slack.driver import HttpTransport
 from tests.slack.fake_slack import Failure
 from tests.slack.test_oauth import install
@@ -43,23 +43,6 @@ async def told(fake: QuietSlack, text: str) -> None:
         while not found():
             fake.called.clear()
             await fake.called.wait()
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[QuietSlack]:
-    slack = QuietSlack(check_payloads=True)
-    await slack.start()
-    slack.workspace(TEAM, BOT_TOKEN)
-    yield slack
-    await slack.stop()
-    assert slack.problems == [], slack.problems
-
-
-@pytest.fixture
-async def served(tmp_path: Path, fake: QuietSlack) -> AsyncIterator[Served]:
-    app = await serve(settings_for(tmp_path / "ecoute.db", fake))
-    yield app
-    await app.stop()
 
 
 @pytest.fixture

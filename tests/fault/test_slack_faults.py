@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import random
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
@@ -24,7 +23,7 @@ from adapters.slack.texts import Texts
 from bot.catalog import load_catalog
 from bot.events import ConversationKey
 from tests.fault.slack_users import Marketer, QuietSlack, answers_of, plan_of, take_interview
-from tests.slack.conftest import BOT_TOKEN, SECRET, Served, serve, settings_for
+from tests.slack.conftest import SECRET, Served
 from tests.slack.driver import HttpTransport
 from tests.slack.fake_slack import Failure
 
@@ -34,23 +33,6 @@ CATALOG = load_catalog()
 SLACK_FAILED = Texts(CATALOG, "en").text("slack_failed")
 UNAVAILABLE = CATALOG.text("en", "interview.notice.unavailable")
 METHODS = ("chat.postMessage", "chat.update", "conversations.open", "views.open", "users.info")
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[QuietSlack]:
-    slack = QuietSlack(check_payloads=True)
-    await slack.start()
-    slack.workspace(TEAM, BOT_TOKEN)
-    yield slack
-    await slack.stop()
-    assert slack.problems == [], slack.problems
-
-
-@pytest.fixture
-async def served(tmp_path: Path, fake: QuietSlack) -> AsyncIterator[Served]:
-    app = await serve(settings_for(tmp_path / "ecoute.db", fake))
-    yield app
-    await app.stop()
 
 
 async def chaos(fake: QuietSlack, rng: random.Random, stop: asyncio.Event) -> tuple[int, int]:
