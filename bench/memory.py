@@ -91,7 +91,7 @@ async def measure(users: int, folder: Path) -> dict[str, float]:
         service = ConversationService(store, schema, catalog, escape=slack_mrkdwn_escape)
         reply = await interview(service, range(WARM_UP), "warm")
         assert reply is not None
-        dialogue = Dialogue(service, schema, catalog)
+        dialogue = Dialogue(service, catalog)
         slack_states(dialogue, reply, range(WARM_UP))
         before = rss()
         await interview(service, range(users), "u")

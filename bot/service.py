@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from bot.catalog import Catalog, Escape, plain
 from bot.conversation import Conversation, Phase
@@ -122,7 +123,9 @@ class ConversationService:
 
     def _verdict(self, conv: Conversation) -> VerdictView:
         verdict = diagnose(conv.answers)
-        return verdict_view(verdict, conv.answers, self.catalog, conv.lang, self.escape)
+        view = verdict_view(verdict, conv.answers, self.catalog, conv.lang, self.escape)
+        answers = review_view(self.schema, self.catalog, conv, self.escape).items
+        return replace(view, answers=answers)
 
 
 def _notice_code(key: str) -> str:

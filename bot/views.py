@@ -93,6 +93,8 @@ class VerdictView:
     warnings: tuple[CodedText, ...]
     alternatives: tuple[AlternativeView, ...]
     flips: tuple[FlipView, ...]
+    answers: tuple[ReviewItem, ...] = ()
+    """The answers behind the verdict, each one editable (``Edit(question_id)``)."""
 
 
 @dataclass(frozen=True, slots=True)

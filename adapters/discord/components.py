@@ -19,7 +19,7 @@ from adapters.discord.escape import plain_label
 from adapters.discord.ids import Action, CustomId
 from adapters.discord.texts import Texts
 from bot.schema import Kind
-from bot.views import QuestionView, ReviewView
+from bot.views import QuestionView, ReviewView, VerdictView
 
 MAX_BUTTONS = 5
 
@@ -172,17 +172,26 @@ def review_components(r: ReviewView, lang: str, user: str, texts: Texts) -> ui.V
     return view
 
 
-def verdict_components(lang: str, user: str, texts: Texts) -> ui.View:
-    """Change an answer (back to the review), start again, share in the channel."""
+def verdict_components(v: VerdictView, lang: str, user: str, texts: Texts) -> ui.View:
+    """Change an answer (a select of them; the verdict is recomputed), start again, share."""
     view = ui.View(timeout=None)
-    change = CustomId(Action.BACK, lang, user)
-    view.add_item(EcouteButton(change, texts.plain(lang, "verdict.change"), row=0))
+    options = [
+        SelectOption(label=plain_label(i.label), value=i.question_id)
+        for i in v.answers[: limits.OPTIONS]
+    ]
+    if options:
+        edit = CustomId(Action.EDIT, lang, user)
+        placeholder = texts.plain(lang, "verdict.change")
+        view.add_item(EcouteSelect(edit, options, placeholder=placeholder, row=0))
+    else:
+        change = CustomId(Action.BACK, lang, user)
+        view.add_item(EcouteButton(change, texts.plain(lang, "verdict.change"), row=1))
     restart = CustomId(Action.RESTART, lang, user)
     view.add_item(
-        EcouteButton(restart, texts.label(lang, "restart"), style=ButtonStyle.danger, row=0)
+        EcouteButton(restart, texts.label(lang, "restart"), style=ButtonStyle.danger, row=1)
     )
     share = CustomId(Action.SHARE, lang, user)
-    view.add_item(EcouteButton(share, texts.label(lang, "share"), style=ButtonStyle.primary, row=0))
+    view.add_item(EcouteButton(share, texts.label(lang, "share"), style=ButtonStyle.primary, row=1))
     return view
 
 

@@ -57,7 +57,8 @@ def reply_message(reply: Reply, user: str, texts: Texts) -> Outgoing:
         )
     else:
         message = Outgoing(
-            embeds=verdict_embeds(view, lang, texts), view=verdict_components(lang, user, texts)
+            embeds=verdict_embeds(view, lang, texts),
+            view=verdict_components(view, lang, user, texts),
         )
     message.content = "\n".join(lines) or None
     return message.fitted()

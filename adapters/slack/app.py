@@ -69,7 +69,7 @@ def create_app(core: Core, oauth: AsyncOAuthSettings | None = None) -> SlackApp:
         oauth_settings=oauth,
         process_before_response=True,
     )
-    dialogue = Dialogue(core.service(escape=slack_mrkdwn_escape), core.schema, core.catalog)
+    dialogue = Dialogue(core.service(escape=slack_mrkdwn_escape), core.catalog)
     slack = SlackApp(bolt, dialogue, Background(), [session.close])
     _listen(slack, core.store)
     return slack

@@ -22,7 +22,6 @@ from adapters.slack.blocks import (
     retired_message,
 )
 from adapters.slack.delivery import DeliveryError
-from adapters.slack.escape import slack_mrkdwn_escape
 from adapters.slack.home import home_view
 from adapters.slack.origin import Handshake, Origin
 from adapters.slack.review import review_message, verdict_message
@@ -30,8 +29,6 @@ from adapters.slack.state import Users, UserState
 from adapters.slack.texts import Texts
 from bot.catalog import Catalog
 from bot.events import ConversationKey, Event, Start
-from bot.render import question_label
-from bot.schema import Schema
 from bot.service import ConversationService
 from bot.store import StoreUnavailable
 from bot.views import QuestionView, Reply, ReviewView, VerdictView
@@ -45,8 +42,8 @@ NOTE_ONLY = frozenset({"not_expecting", "at_start", "unknown_language"})
 class Dialogue:
     """Runs turns for every Slack user of one app; see the module docstring."""
 
-    def __init__(self, service: ConversationService, schema: Schema, catalog: Catalog) -> None:
-        self.service, self.schema, self.catalog = service, schema, catalog
+    def __init__(self, service: ConversationService, catalog: Catalog) -> None:
+        self.service, self.catalog = service, catalog
         self.users = Users()
 
     def texts(self, lang: str) -> Texts:
@@ -178,15 +175,8 @@ class Dialogue:
             return question_message(view, texts, notices, intro)
         if isinstance(view, ReviewView):
             return review_message(view, texts, notices)
-        return verdict_message(view, texts, self.verdict_questions(view, reply.lang), notices)
-
-    def verdict_questions(self, view: VerdictView, lang: str) -> list[tuple[str, str]]:
-        """The questions behind a verdict, for its "change an answer" select."""
-        chosen = tuple(p.platform for p in view.platforms)
-        return [
-            (q.id, question_label(self.catalog, lang, q, slack_mrkdwn_escape))
-            for q in self.schema.sequence({"platforms": chosen})
-        ]
+        questions = [(item.question_id, item.label) for item in view.answers]
+        return verdict_message(view, texts, questions, notices)
 
     async def dm(self, origin: Origin, state: UserState) -> str:
         if state.dm is None:

@@ -171,3 +171,11 @@ async def test_forget_and_unavailable(service: ConversationService, store: Memor
     with pytest.raises(StoreUnavailable):
         await service.handle(KEY, Start())
     assert "try again" in service.unavailable_text("en")
+
+
+async def test_verdict_lists_its_answers_for_editing(service: ConversationService) -> None:
+    view = await finish(service)
+    ids = [item.question_id for item in view.answers]
+    assert ids[:4] == ["business_model", "buyers", "audience", "platforms"]
+    assert "presence.tiktok" in ids
+    assert len(ids) == len(BURRITO)
