@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -65,7 +66,7 @@ class SqliteWorker:
     def _connect(self) -> None:
         db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
         try:
-            db.execute("PRAGMA journal_mode = WAL")
+            self._use_wal(db)
             # WAL + NORMAL: a committed turn survives a killed process; a power cut may lose
             # the last few commits.
             db.execute("PRAGMA synchronous = NORMAL")
@@ -74,6 +75,20 @@ class SqliteWorker:
             db.close()
             raise
         self._db = db
+
+    def _use_wal(self, db: sqlite3.Connection) -> None:
+        """Switch the file to WAL. The switch ignores the busy handler (it fails at once while
+        another connection, such as a second process starting, holds a lock), so wait here."""
+        deadline = time.monotonic() + self.busy_timeout
+        while True:
+            try:
+                if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError:
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.01)  # in the worker thread, not on the event loop
 
     async def _hop(self, fn: Callable[..., T], *args: object) -> T:
         try:

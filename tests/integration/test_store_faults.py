@@ -195,3 +195,22 @@ async def test_a_file_that_is_not_a_database_is_a_configuration_error(tmp_path: 
     path.write_text("not a database, " * 100)
     with pytest.raises(ConfigError, match="not a usable SQLite file"):
         await open_store(f"sqlite:///{path}")
+
+
+async def test_opening_waits_for_a_writer_that_holds_a_new_file(tmp_path: Path) -> None:
+    """Switching to WAL ignores SQLite's busy handler: a second process starting while the first
+    holds a lock must wait for it, not fail at once."""
+    path = tmp_path / "ecoute.db"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("CREATE TABLE other (x INTEGER)")
+    holder.execute("BEGIN IMMEDIATE")
+    loop = asyncio.get_running_loop()
+    loop.call_later(0.3, holder.execute, "COMMIT")
+    started = time.monotonic()
+    store = await asyncio.wait_for(open_store(f"sqlite+aiosqlite:///{path}"), 30)
+    try:
+        assert time.monotonic() - started >= 0.25  # it really waited for the lock
+        assert await store.ping()
+    finally:
+        await store.close()
+        holder.close()
