@@ -72,3 +72,34 @@ class Help:
 
 
 Event = Start | Restart | Answer | Back | Edit | Confirm | SetLanguage | Help
+
+
+_KINDS: dict[str, type[Event]] = {
+    cls.__name__.lower(): cls
+    for cls in (Start, Restart, Answer, Back, Edit, Confirm, SetLanguage, Help)
+}
+
+
+def event_to_json(event: Event) -> dict[str, object]:
+    """An event as plain JSON data (for the inbox): ``{"kind": "answer", ...fields}``."""
+    data: dict[str, object] = {"kind": type(event).__name__.lower()}
+    for name in getattr(event, "__slots__", ()):
+        value = getattr(event, name)
+        data[name] = list(value) if isinstance(value, tuple) else value
+    return data
+
+
+def event_from_json(data: dict[str, object]) -> Event:
+    """The inverse of :func:`event_to_json`; ``ValueError`` on anything else."""
+    cls = _KINDS.get(str(data.get("kind")))
+    if cls is None:
+        raise ValueError(f"unknown event kind {data.get('kind')!r}")
+    fields: dict[str, object] = {}
+    for name in getattr(cls, "__slots__", ()):
+        if name in data:
+            value = data[name]
+            fields[name] = tuple(str(v) for v in value) if isinstance(value, list) else value
+    try:
+        return cls(**fields)  # type: ignore[arg-type]
+    except TypeError as exc:
+        raise ValueError(f"bad {cls.__name__} fields: {exc}") from exc

@@ -23,10 +23,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 from bot.events import ConversationKey
 from bot.sql_store import Loaded, State
-from bot.store import StoreUnavailable
-from bot.tables import answers, conversations, processed_events
+from bot.store import InboxItem, StoreUnavailable
+from bot.tables import answers, conversations, inbox, processed_events
 
-C, A, E = conversations.c, answers.c, processed_events.c
+C, A, E, N = conversations.c, answers.c, processed_events.c, inbox.c
 KEY = (
     (C.platform == bindparam("k_platform"))
     & (C.workspace == bindparam("k_workspace"))
@@ -42,6 +42,9 @@ LOAD = (
         C.phase,
         C.cursor,
         C.return_to,
+        C.shown_channel,
+        C.shown_message,
+        C.shown_view,
         C.version,
         A.question_id,
         A.value,
@@ -109,10 +112,51 @@ CREATE = select(created.c.id).add_cte(write_answers(created.c.id))
 UPDATE_BY_KEY, UPDATE_BY_ID = cas(False), cas(True)
 gone = delete(conversations).where(KEY).returning(C.id).cte("gone")
 gone_answers = delete(answers).where(A.conversation_id == gone.c.id).returning(A.value).cte("ga")
+INBOX_KEY = (
+    (N.platform == bindparam("k_platform"))
+    & (N.workspace == bindparam("k_workspace"))
+    & (N.user_id == bindparam("k_user_id"))
+)
+gone_inbox = delete(inbox).where(INBOX_KEY).returning(N.id).cte("gi")
 FORGET = select(
     select(func.count()).select_from(gone).scalar_subquery()
     + select(func.count()).select_from(gone_answers).scalar_subquery()
+    + select(func.count()).select_from(gone_inbox).scalar_subquery()
 )
+INBOX_PUT = (
+    insert(inbox)
+    .values(
+        platform=bindparam("k_platform"),
+        workspace=bindparam("k_workspace"),
+        user_id=bindparam("k_user_id"),
+        payload=bindparam("payload"),
+        received_at=NOW,
+        claimed_by=bindparam("claimant"),
+        claimed_at=NOW,
+    )
+    .returning(N.id)
+)
+INBOX_DONE = delete(inbox).where(N.id == bindparam("item_id"))
+left = (
+    select(N.id)
+    .where(N.platform == bindparam("platform"))
+    .where(
+        N.claimed_by.is_(None)
+        | (N.claimed_by == func.any(bindparam("dead", type_=ARRAY(Text))))
+        | (N.claimed_at < bindparam("expired", type_=DateTime(timezone=True)))
+    )
+    .order_by(N.id)
+    .limit(bindparam("limit"))
+    .with_for_update(skip_locked=True)
+    .scalar_subquery()
+)
+INBOX_CLAIM = (
+    update(inbox)
+    .where(N.id.in_(left))
+    .values(claimed_by=bindparam("claimant"), claimed_at=NOW)
+    .returning(N.id, N.platform, N.workspace, N.user_id, N.payload, N.received_at)
+)
+INBOX_CLAIMANTS = select(N.claimed_by).where(N.claimed_by.is_not(None)).distinct()
 MARK = insert(processed_events).on_conflict_do_nothing()
 PRUNE = delete(processed_events).where(E.seen_at < bindparam("before"))
 POOL_SIZE = 20
@@ -193,7 +237,7 @@ class PostgresBackend:
             return None
         first = rows[0]
         found = [(r.question_id, r.value) for r in rows if r.question_id is not None]
-        return Loaded(first.id, State(*first[1:6]), first.version, found)
+        return Loaded(first.id, State(*first[1:9]), first.version, found)
 
     async def create(
         self, key: ConversationKey, state: State, answer_rows: list[tuple[str, str]]
@@ -228,6 +272,47 @@ class PostgresBackend:
         before = datetime.now(UTC) - timedelta(seconds=older_than_seconds)
         async with self._connection() as conn:
             return (await conn.execute(PRUNE, {"before": before})).rowcount
+
+    async def inbox_put(self, key: ConversationKey, payload: str, claimant: str) -> int:
+        params = {**key_params(key), "payload": payload, "claimant": claimant}
+        item_id = await self._one(INBOX_PUT, {**params, "now": datetime.now(UTC)})
+        assert item_id is not None
+        return item_id
+
+    async def inbox_done(self, item_id: int) -> None:
+        async with self._connection() as conn:
+            await conn.execute(INBOX_DONE, {"item_id": item_id})
+
+    async def inbox_claim(
+        self, platform: str, claimant: str, dead: list[str], lease_seconds: float, limit: int
+    ) -> list[InboxItem]:
+        now = datetime.now(UTC)
+        params = {
+            "platform": platform,
+            "claimant": claimant,
+            "dead": dead,
+            "expired": now - timedelta(seconds=lease_seconds),
+            "limit": limit,
+            "now": now,
+        }
+        async with self._connection() as conn:
+            rows = (await conn.execute(INBOX_CLAIM, params)).all()
+        return sorted(
+            (
+                InboxItem(
+                    r.id,
+                    ConversationKey(r.platform, r.workspace, r.user_id),
+                    r.payload,
+                    (now - r.received_at).total_seconds(),
+                )
+                for r in rows
+            ),
+            key=lambda item: item.id,
+        )
+
+    async def inbox_claimants(self) -> set[str]:
+        async with self._connection() as conn:
+            return {str(r[0]) for r in (await conn.execute(INBOX_CLAIMANTS)).all()}
 
     async def schema_revision(self) -> str | None:
         query = "SELECT version_num FROM alembic_version"

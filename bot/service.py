@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from bot.catalog import Catalog, Escape, plain
-from bot.conversation import Conversation, Phase
+from bot.conversation import Conversation, Phase, Shown, view_key
 from bot.events import ConversationKey, Event, Start
 from bot.interview import Step, new_conversation, step
 from bot.render import format_answer, question_label, question_view, review_view
@@ -20,6 +21,13 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 """Compare-and-set retries before giving up: only reached under extreme contention."""
+
+Locale = str | None | Callable[[], Awaitable[str | None]]
+"""A platform locale (``fr-FR``), or how to ask for it when it is needed."""
+
+
+async def _asked(locale: Locale) -> str | None:
+    return await locale() if callable(locale) else locale
 
 
 class ConversationService:
@@ -37,49 +45,75 @@ class ConversationService:
         self.catalog = catalog
         self.escape = escape
 
-    async def handle(
-        self, key: ConversationKey, event: Event, *, locale: str | None = None
-    ) -> Reply:
+    async def handle(self, key: ConversationKey, event: Event, *, locale: Locale = None) -> Reply:
         """Apply ``event`` to the user's conversation and return what to show.
 
-        ``locale`` picks the language when the conversation is created. Raises
-        :class:`StoreUnavailable` when the turn could not be stored (nothing is half-written).
+        ``locale`` picks the language when the conversation is created (a string, or a
+        coroutine function asked only then). Raises :class:`StoreUnavailable` when the turn
+        could not be stored (nothing is half-written).
+
+        A step that moves the conversation is checked by the compare-and-set of its write. A
+        step that changes nothing (a stale click, help, resume) has no write to check it, so
+        when its state came from this process's cache it is taken again on a fresh read:
+        another process may have moved the conversation on.
         """
+        fresh = not self.store.caching
         for _ in range(MAX_ATTEMPTS):
-            conv = await self.store.load(key)
+            conv = await self.store.load(key, fresh=fresh)
             created = conv is None
             if conv is None:
-                conv = new_conversation(self.schema, self.catalog.pick(locale))
+                conv = new_conversation(self.schema, self.catalog.pick(await _asked(locale)))
             result = step(self.schema, conv, event, self.catalog.languages)
             if result.moved or created:
                 if not await self.store.save(key, result.conversation, result.changed):
-                    continue  # someone else stored a turn first: replay on the new state
+                    fresh = True  # someone else stored a turn first: replay on the new state
+                    continue
                 stored = result.conversation.evolve(version=conv.version + 1)
+            elif not fresh:
+                fresh = True
+                continue
             else:
                 stored = conv
             return self._reply(stored, result, changed=result.moved or created)
         log.warning("gave up after %d compare-and-set conflicts", MAX_ATTEMPTS)
         raise StoreUnavailable("too many concurrent changes")
 
-    async def current(self, key: ConversationKey, *, locale: str | None = None) -> Reply:
+    async def current(self, key: ConversationKey, *, locale: Locale = None) -> Reply:
         """Where the user is now (creating the conversation if needed)."""
         return await self.handle(key, Start(), locale=locale)
 
-    async def forget(self, key: ConversationKey) -> None:
-        """Delete everything stored about this user."""
+    async def show(self, key: ConversationKey, version: int, shown: Shown | None) -> bool:
+        """Record where the reply of ``version`` is displayed now (compare-and-set).
+
+        ``False`` when the conversation moved on since (another turn, in any process): the
+        caller's message is then out of date and should lose its live elements.
+        """
+        conv = await self.store.load(key)
+        if conv is not None and conv.version != version and self.store.caching:
+            conv = await self.store.load(key, fresh=True)
+        if conv is None or conv.version != version:
+            return False
+        if conv.shown == shown:
+            return True
+        return await self.store.save(key, conv.evolve(shown=shown), {})
+
+    async def forget(self, key: ConversationKey) -> Shown | None:
+        """Delete everything stored about this user; returns where their live view was."""
+        conv = await self.store.load(key, fresh=True)
         await self.store.forget(key.platform, key.workspace, key.user)
+        return conv.shown if conv is not None else None
 
     async def latest_verdict(self, key: ConversationKey) -> VerdictView | None:
         """The verdict of a finished interview (for a home screen), or ``None``."""
-        conv = await self.store.load(key)
+        conv = await self.store.load(key, fresh=True)
         if conv is None or conv.phase is not Phase.VERDICT:
             return None
         return self._verdict(conv)
 
-    async def language(self, key: ConversationKey, *, locale: str | None = None) -> str:
+    async def language(self, key: ConversationKey, *, locale: Locale = None) -> str:
         """The user's language: their conversation's, else the one ``locale`` picks."""
-        conv = await self.store.load(key)
-        return conv.lang if conv else self.catalog.pick(locale)
+        conv = await self.store.load(key, fresh=True)
+        return conv.lang if conv else self.catalog.pick(await _asked(locale))
 
     def unavailable_text(self, lang: str) -> str:
         """The "please try again" message for :class:`StoreUnavailable`."""
@@ -119,6 +153,8 @@ class ConversationService:
             recorded=recorded,
             changed=changed,
             version=conv.version,
+            view_key=view_key(conv),
+            shown=conv.shown,
         )
 
     def _verdict(self, conv: Conversation) -> VerdictView:

@@ -17,20 +17,21 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from bot.conversation import Conversation, Phase
+from bot.conversation import Conversation, Phase, Shown
 from bot.errors import ConfigError
 from bot.events import ConversationKey
 from bot.schema import AnswerValue
 from bot.settings import normalize_database_url
+from bot.store import InboxItem
 
 if TYPE_CHECKING:
     from bot.sqlite_backend import SqliteBackend
 
-SCHEMA_REVISION = "0003_discord_command_sync"
+SCHEMA_REVISION = "0004_shown_and_inbox"
 """The Alembic head this code expects; a database already there starts without loading Alembic."""
 
 
@@ -42,6 +43,9 @@ class State(NamedTuple):
     phase: str
     cursor: str | None
     return_to: str | None
+    shown_channel: str | None
+    shown_message: str | None
+    shown_view: str | None
 
 
 class Loaded(NamedTuple):
@@ -70,6 +74,12 @@ class Backend(Protocol):
     ) -> int | None: ...
     async def forget(self, key: ConversationKey) -> int: ...
     async def mark_event(self, platform: str, event_id: str) -> bool: ...
+    async def inbox_put(self, key: ConversationKey, payload: str, claimant: str) -> int: ...
+    async def inbox_done(self, item_id: int) -> None: ...
+    async def inbox_claim(
+        self, platform: str, claimant: str, dead: list[str], lease_seconds: float, limit: int
+    ) -> list[InboxItem]: ...
+    async def inbox_claimants(self) -> set[str]: ...
     async def prune_events(self, older_than_seconds: float) -> int: ...
     async def schema_revision(self) -> str | None: ...
     async def ping(self) -> bool: ...
@@ -98,16 +108,25 @@ class SqlStore:
         self.cache_size = cache_size
         self._cache: OrderedDict[ConversationKey, tuple[int, Conversation]] = OrderedDict()
 
-    async def load(self, key: ConversationKey) -> Conversation | None:
-        """The stored conversation with its answers (from the cache when this process has it)."""
-        entry = self._cache.get(key)
+    @property
+    def caching(self) -> bool:
+        return self.cache_size > 0
+
+    async def load(self, key: ConversationKey, *, fresh: bool = False) -> Conversation | None:
+        """The stored conversation with its answers (from the cache when this process has it,
+        unless ``fresh``)."""
+        entry = None if fresh else self._cache.get(key)
         if entry is not None:
             self._cache.move_to_end(key)
             return _copy(entry[1], dict(entry[1].answers), entry[1].version)
         loaded = await self.backend.load(key)
         if loaded is None:
+            self._cache.pop(key, None)
             return None
         s = loaded.state
+        shown = None
+        if s.shown_channel and s.shown_message and s.shown_view is not None:
+            shown = Shown(s.shown_channel, s.shown_message, s.shown_view)
         conv = Conversation(
             lang=s.lang,
             interview_version=s.interview_version,
@@ -116,6 +135,7 @@ class SqlStore:
             return_to=Phase(s.return_to) if s.return_to else None,
             answers={qid: decode(text) for qid, text in loaded.answers},
             version=loaded.version,
+            shown=shown,
         )
         self._remember(key, loaded.id, conv)
         return _copy(conv, dict(conv.answers), conv.version)
@@ -128,12 +148,16 @@ class SqlStore:
     ) -> bool:
         """Compare-and-set on ``conversation.version``, then write the changed answers."""
         entry = self._cache.pop(key, None)  # re-added below only if the write succeeds
+        shown = conversation.shown
         state = State(
             conversation.lang,
             conversation.interview_version,
             conversation.phase.value,
             conversation.cursor,
             conversation.return_to.value if conversation.return_to else None,
+            shown.channel if shown else None,
+            shown.message if shown else None,
+            shown.view if shown else None,
         )
         if conversation.version == 0:
             answers = dict(conversation.answers)
@@ -174,6 +198,28 @@ class SqlStore:
         """Drop processed event ids older than this (platforms stop retrying within minutes)."""
         return await self.backend.prune_events(older_than_seconds)
 
+    async def inbox_put(self, key: ConversationKey, payload: str, claimant: str) -> int:
+        return await self.backend.inbox_put(key, payload, claimant)
+
+    async def inbox_done(self, item_id: int) -> None:
+        await self.backend.inbox_done(item_id)
+
+    async def inbox_claim(
+        self,
+        platform: str,
+        claimant: str,
+        *,
+        dead: Collection[str],
+        lease_seconds: float,
+        limit: int = 100,
+    ) -> list[InboxItem]:
+        return await self.backend.inbox_claim(
+            platform, claimant, sorted(dead), lease_seconds, limit
+        )
+
+    async def inbox_claimants(self) -> set[str]:
+        return await self.backend.inbox_claimants()
+
     async def ping(self) -> bool:
         return await self.backend.ping()
 
@@ -193,7 +239,14 @@ class SqlStore:
 def _copy(conv: Conversation, answers: dict[str, AnswerValue], version: int) -> Conversation:
     """``replace(conv, answers=..., version=...)``, without its cost on the hot path."""
     return Conversation(
-        conv.lang, conv.interview_version, conv.phase, conv.cursor, conv.return_to, answers, version
+        conv.lang,
+        conv.interview_version,
+        conv.phase,
+        conv.cursor,
+        conv.return_to,
+        answers,
+        version,
+        conv.shown,
     )
 
 

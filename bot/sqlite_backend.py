@@ -16,23 +16,24 @@ from typing import Any
 from bot.events import ConversationKey
 from bot.sql_store import Loaded, State
 from bot.sqlite_worker import SqliteWorker
-from bot.store import StoreUnavailable
+from bot.store import InboxItem, StoreUnavailable
 
 LOAD = """
-SELECT c.id, c.lang, c.interview_version, c.phase, c.cursor, c.return_to, c.version,
-       a.question_id, a.value
+SELECT c.id, c.lang, c.interview_version, c.phase, c.cursor, c.return_to,
+       c.shown_channel, c.shown_message, c.shown_view, c.version, a.question_id, a.value
 FROM conversations AS c LEFT JOIN answers AS a ON a.conversation_id = c.id
 WHERE c.platform = ? AND c.workspace = ? AND c.user_id = ?"""
 CREATE = """
 INSERT INTO conversations (platform, workspace, user_id, lang, interview_version, phase, cursor,
-                           return_to, version, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
+                           return_to, shown_channel, shown_message, shown_view, version,
+                           created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
 ON CONFLICT (platform, workspace, user_id) DO NOTHING
 RETURNING id"""
 UPDATE = """
 UPDATE conversations
 SET lang = ?, interview_version = ?, phase = ?, cursor = ?, return_to = ?,
-    version = version + 1, updated_at = ?
+    shown_channel = ?, shown_message = ?, shown_view = ?, version = version + 1, updated_at = ?
 WHERE platform = ? AND workspace = ? AND user_id = ? AND version = ? AND (? IS NULL OR id = ?)
 RETURNING id"""
 UPSERT = """
@@ -44,6 +45,16 @@ FORGET_ANSWERS = """
 DELETE FROM answers WHERE conversation_id IN
   (SELECT id FROM conversations WHERE platform = ? AND workspace = ? AND user_id = ?)"""
 FORGET = "DELETE FROM conversations WHERE platform = ? AND workspace = ? AND user_id = ?"
+FORGET_INBOX = "DELETE FROM inbox WHERE platform = ? AND workspace = ? AND user_id = ?"
+INBOX_PUT = """
+INSERT INTO inbox (platform, workspace, user_id, payload, received_at, claimed_by, claimed_at)
+VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"""
+INBOX_DONE = "DELETE FROM inbox WHERE id = ?"
+INBOX_LEFT = """
+SELECT id, platform, workspace, user_id, payload, received_at FROM inbox
+WHERE platform = ? AND (claimed_by IS NULL OR claimed_by IN ({marks}) OR claimed_at < ?)
+ORDER BY id LIMIT ?"""
+INBOX_CLAIMANTS = "SELECT DISTINCT claimed_by FROM inbox WHERE claimed_by IS NOT NULL"
 MARK = """
 INSERT INTO processed_events (platform, event_id, seen_at) VALUES (?, ?, ?)
 ON CONFLICT (platform, event_id) DO NOTHING"""
@@ -96,7 +107,41 @@ def update(
 
 def forget(db: sqlite3.Connection, key: tuple[str, str, str]) -> int:
     removed: int = db.execute(FORGET_ANSWERS, key).rowcount + db.execute(FORGET, key).rowcount
-    return removed
+    return removed + db.execute(FORGET_INBOX, key).rowcount
+
+
+def inbox_put(db: sqlite3.Connection, key: ConversationKey, payload: str, claimant: str) -> int:
+    now = timestamp()
+    params = (key.platform, key.workspace, key.user, payload, now, claimant, now)
+    item_id: int = db.execute(INBOX_PUT, params).fetchone()[0]
+    return item_id
+
+
+def inbox_claim(
+    db: sqlite3.Connection, platform: str, claimant: str, dead: list[str], expired: str, limit: int
+) -> list[InboxItem]:
+    """Claim what others left (see :meth:`bot.store.Store.inbox_claim`), in one transaction."""
+    marks = ", ".join("?" * len(dead)) or "NULL"
+    sql = INBOX_LEFT.format(marks=marks)  # only "?" placeholders are formatted in
+    rows = db.execute(sql, (platform, *dead, expired, limit)).fetchall()
+    now = timestamp()
+    db.executemany(
+        "UPDATE inbox SET claimed_by = ?, claimed_at = ? WHERE id = ?",
+        [(claimant, now, row[0]) for row in rows],
+    )
+    clock = datetime.now(UTC)
+    return [
+        InboxItem(row[0], ConversationKey(*row[1:4]), row[4], age(clock, row[5])) for row in rows
+    ]
+
+
+def age(now: datetime, stored: str) -> float:
+    """Seconds from a stored timestamp (UTC text) to ``now``."""
+    return (now - datetime.fromisoformat(stored).replace(tzinfo=UTC)).total_seconds()
+
+
+def claimants(db: sqlite3.Connection) -> set[str]:
+    return {str(row[0]) for row in db.execute(INBOX_CLAIMANTS).fetchall()}
 
 
 def execute(db: sqlite3.Connection, sql: str, params: tuple[object, ...]) -> int:
@@ -163,8 +208,8 @@ class SqliteBackend:
         if not rows:
             return None
         first = rows[0]
-        answers = [(r[7], r[8]) for r in rows if r[7] is not None]
-        return Loaded(first[0], State(*first[1:6]), first[6], answers)
+        answers = [(r[10], r[11]) for r in rows if r[10] is not None]
+        return Loaded(first[0], State(*first[1:9]), first[9], answers)
 
     async def create(
         self, key: ConversationKey, state: State, answers: list[tuple[str, str]]
@@ -190,6 +235,21 @@ class SqliteBackend:
 
     async def prune_events(self, older_than_seconds: float) -> int:
         return await self.worker.call(execute, PRUNE, (timestamp(older_than_seconds),))
+
+    async def inbox_put(self, key: ConversationKey, payload: str, claimant: str) -> int:
+        return await self.worker.call(inbox_put, key, payload, claimant)
+
+    async def inbox_done(self, item_id: int) -> None:
+        await self.worker.call(execute, INBOX_DONE, (item_id,))
+
+    async def inbox_claim(
+        self, platform: str, claimant: str, dead: list[str], lease_seconds: float, limit: int
+    ) -> list[InboxItem]:
+        expired = timestamp(lease_seconds)
+        return await self.worker.call(inbox_claim, platform, claimant, dead, expired, limit)
+
+    async def inbox_claimants(self) -> set[str]:
+        return await self.worker.call(claimants, write=False)
 
     async def schema_revision(self) -> str | None:
         return await self.worker.call(revision, write=False)

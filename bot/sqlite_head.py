@@ -33,6 +33,9 @@ CREATE TABLE conversations (
     version INTEGER NOT NULL,
     created_at DATETIME NOT NULL,
     updated_at DATETIME NOT NULL,
+    shown_channel VARCHAR(64),
+    shown_message VARCHAR(64),
+    shown_view VARCHAR(128),
     CONSTRAINT uq_conversations_platform_workspace_user_id UNIQUE (platform, workspace, user_id)
 );
 
@@ -123,5 +126,18 @@ CREATE TABLE discord_command_sync (
     CONSTRAINT pk_discord_command_sync PRIMARY KEY (scope)
 );
 
-INSERT INTO alembic_version (version_num) VALUES ('0003_discord_command_sync');
+CREATE TABLE inbox (
+    id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    platform VARCHAR(32) NOT NULL,
+    workspace VARCHAR(64) NOT NULL,
+    user_id VARCHAR(64) NOT NULL,
+    payload TEXT NOT NULL,
+    received_at DATETIME NOT NULL,
+    claimed_by VARCHAR(128),
+    claimed_at DATETIME
+);
+
+CREATE INDEX ix_inbox_claimed_at ON inbox (claimed_at);
+
+INSERT INTO alembic_version (version_num) VALUES ('0004_shown_and_inbox');
 """

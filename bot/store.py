@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from typing import Protocol
 
 from bot.conversation import Conversation
@@ -14,11 +15,31 @@ class StoreUnavailable(Exception):
     """The database could not be reached or stayed locked: the user should try again."""
 
 
+@dataclass(frozen=True, slots=True)
+class InboxItem:
+    """An acknowledged platform event waiting for (or in) its turn: see :mod:`bot.inbox`."""
+
+    id: int
+    key: ConversationKey
+    payload: str
+    """What the adapter needs to run the turn again, as it wrote it (JSON)."""
+    age: float
+    """Seconds since it was received."""
+
+
 class Store(Protocol):
     """Durable conversations. Every method is one transaction."""
 
-    async def load(self, key: ConversationKey) -> Conversation | None:
-        """The stored conversation, answers included, or ``None``."""
+    @property
+    def caching(self) -> bool:
+        """Whether :meth:`load` may answer from a cache of this process (then possibly stale)."""
+
+    async def load(self, key: ConversationKey, *, fresh: bool = False) -> Conversation | None:
+        """The stored conversation, answers included, or ``None``.
+
+        ``fresh`` reads the database itself, past any cache: for a decision no later
+        compare-and-set will check.
+        """
 
     async def save(
         self,
@@ -35,7 +56,7 @@ class Store(Protocol):
         """
 
     async def forget(self, platform: str, workspace: str, user: str) -> int:
-        """Delete every row of this user (conversations, answers, events). Returns rows removed."""
+        """Delete every row of this user (conversations, answers, inbox). Returns rows removed."""
 
     async def mark_event(self, platform: str, event_id: str) -> bool:
         """Record a processed platform event id; ``False`` if it was already recorded."""
@@ -46,6 +67,28 @@ class Store(Protocol):
         Ids are kept only to recognise a platform's retried deliveries, which stop within
         minutes (Slack retries for about five), so the table need not grow forever.
         """
+
+    async def inbox_put(self, key: ConversationKey, payload: str, claimant: str) -> int:
+        """Record an event before it is acknowledged, claimed by ``claimant``; its id."""
+
+    async def inbox_done(self, item_id: int) -> None:
+        """The event's turn is over: remove it."""
+
+    async def inbox_claim(
+        self,
+        platform: str,
+        claimant: str,
+        *,
+        dead: Collection[str],
+        lease_seconds: float,
+        limit: int = 100,
+    ) -> list[InboxItem]:
+        """Claim for ``claimant`` the ``platform``'s events left by others: unclaimed,
+        claimed by one of ``dead``, or claimed more than ``lease_seconds`` ago. Oldest first,
+        at most ``limit``."""
+
+    async def inbox_claimants(self) -> set[str]:
+        """Who holds inbox rows now (to tell which of them are dead)."""
 
     async def ping(self) -> bool:
         """Whether the database answers."""

@@ -50,10 +50,14 @@ conversations = Table(
     Column("version", Integer, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("shown_channel", String(64)),
+    Column("shown_message", String(64)),
+    Column("shown_view", String(128)),
     UniqueConstraint("platform", "workspace", "user_id"),
     sqlite_autoincrement=True,
 )
-"""One row per (platform, workspace or guild, user). ``version`` counts stored turns."""
+"""One row per (platform, workspace or guild, user). ``version`` counts stored turns;
+``shown_*`` say which message shows the live view (see :class:`bot.conversation.Shown`)."""
 
 answers = Table(
     "answers",
@@ -95,3 +99,23 @@ discord_command_sync = Table(
 )
 """The hash of the slash commands last registered with Discord, one row per scope (``global``
 or ``guild:<id>``), so that an unchanged command set is not registered again at each start."""
+
+inbox = Table(
+    "inbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("platform", String(32), nullable=False),
+    Column("workspace", String(64), nullable=False),
+    Column("user_id", String(64), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("claimed_by", String(128)),
+    Column("claimed_at", DateTime(timezone=True)),
+    Index(None, "claimed_at"),
+    sqlite_autoincrement=True,
+)
+"""Platform events recorded before they are acknowledged, until their turn is done.
+
+``claimed_by`` names the process working on one (see :mod:`bot.inbox`); a row whose claimant
+died is claimed again and replayed. ``forget`` removes a user's rows.
+"""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.conversation import Shown
 from bot.schema import Kind
 
 
@@ -117,3 +118,8 @@ class Reply:
     changed: bool = True
     """False when the event changed nothing (stale or repeated click, invalid answer)."""
     version: int = 0
+    """The stored version this reply shows: what :meth:`ConversationService.show` expects."""
+    view_key: str = ""
+    """What the view is (:func:`bot.conversation.view_key`): to compare with ``shown.view``."""
+    shown: Shown | None = None
+    """Where the live view was displayed when the turn was stored (``None``: nowhere known)."""

@@ -13,14 +13,34 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from bench import pgcluster
 from bot.sql_store import SqlStore, open_store
+
+# One Hypothesis profile for the whole suite, set once: no deadline (a loaded machine is no
+# bug), the health checks that only measure speed off, and in CI a derandomised run, so the
+# suite is green every time and in any order. ``HYPOTHESIS_PROFILE=explore`` searches further.
+settings.register_profile(
+    "ecoute",
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+        HealthCheck.function_scoped_fixture,
+    ],
+    derandomize=bool(os.environ.get("CI")),
+    print_blob=True,
+)
+settings.register_profile("explore", parent=settings.get_profile("ecoute"), max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ecoute"))
 
 _names = itertools.count(1)
 BOTH = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]

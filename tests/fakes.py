@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import replace
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, replace
 
 from bot.conversation import Conversation
 from bot.events import ConversationKey
 from bot.schema import AnswerValue
-from bot.store import Store, StoreUnavailable
+from bot.store import InboxItem, Store, StoreUnavailable
+
+
+@dataclass
+class Pending:
+    """An inbox row of :class:`MemoryStore`."""
+
+    key: ConversationKey
+    payload: str
+    received: float
+    claimed_by: str | None
+    claimed_at: float
 
 
 class MemoryStore:
@@ -28,6 +40,8 @@ class MemoryStore:
         self.events: dict[tuple[str, str], float] = {}
         """(platform, event id) -> when it was recorded, by ``clock``."""
         self.clock = clock
+        self.inbox: dict[int, Pending] = {}
+        self._ids = itertools.count(1)
         self.saves = 0
         self.yield_between = yield_between
         self.down = False
@@ -38,7 +52,9 @@ class MemoryStore:
         if self.yield_between:
             await asyncio.sleep(0)
 
-    async def load(self, key: ConversationKey) -> Conversation | None:
+    caching = False
+
+    async def load(self, key: ConversationKey, *, fresh: bool = False) -> Conversation | None:
         await self._pause()
         conv = self.conversations.get(key)
         return None if conv is None else replace(conv, answers=dict(conv.answers))
@@ -71,7 +87,46 @@ class MemoryStore:
     async def forget(self, platform: str, workspace: str, user: str) -> int:
         await self._pause()
         key = ConversationKey(platform, workspace, user)
-        return 1 if self.conversations.pop(key, None) else 0
+        mine = [item_id for item_id, row in self.inbox.items() if row.key == key]
+        for item_id in mine:
+            del self.inbox[item_id]
+        return (1 if self.conversations.pop(key, None) else 0) + len(mine)
+
+    async def inbox_put(self, key: ConversationKey, payload: str, claimant: str) -> int:
+        await self._pause()
+        item_id = next(self._ids)
+        now = self.clock()
+        self.inbox[item_id] = Pending(key, payload, now, claimant, now)
+        return item_id
+
+    async def inbox_done(self, item_id: int) -> None:
+        await self._pause()
+        self.inbox.pop(item_id, None)
+
+    async def inbox_claim(
+        self,
+        platform: str,
+        claimant: str,
+        *,
+        dead: Collection[str],
+        lease_seconds: float,
+        limit: int = 100,
+    ) -> list[InboxItem]:
+        await self._pause()
+        now = self.clock()
+        claimed: list[InboxItem] = []
+        for item_id, row in sorted(self.inbox.items())[:limit]:
+            left = row.claimed_by is None or row.claimed_by in dead
+            if row.key.platform != platform:
+                continue
+            if left or row.claimed_at < now - lease_seconds:
+                row.claimed_by, row.claimed_at = claimant, now
+                claimed.append(InboxItem(item_id, row.key, row.payload, now - row.received))
+        return claimed
+
+    async def inbox_claimants(self) -> set[str]:
+        await self._pause()
+        return {row.claimed_by for row in self.inbox.values() if row.claimed_by is not None}
 
     async def mark_event(self, platform: str, event_id: str) -> bool:
         await self._pause()
@@ -123,9 +178,13 @@ class GatedStore:
         if self.broken:
             raise RuntimeError("a bug the adapter did not expect")
 
-    async def load(self, key: ConversationKey) -> Conversation | None:
+    @property
+    def caching(self) -> bool:
+        return self.inner.caching
+
+    async def load(self, key: ConversationKey, *, fresh: bool = False) -> Conversation | None:
         await self._enter()
-        return await self.inner.load(key)
+        return await self.inner.load(key, fresh=fresh)
 
     async def save(
         self,
@@ -147,6 +206,32 @@ class GatedStore:
     async def prune_events(self, older_than_seconds: float) -> int:
         await self._enter()
         return await self.inner.prune_events(older_than_seconds)
+
+    async def inbox_put(self, key: ConversationKey, payload: str, claimant: str) -> int:
+        await self._enter()
+        return await self.inner.inbox_put(key, payload, claimant)
+
+    async def inbox_done(self, item_id: int) -> None:
+        await self._enter()
+        await self.inner.inbox_done(item_id)
+
+    async def inbox_claim(
+        self,
+        platform: str,
+        claimant: str,
+        *,
+        dead: Collection[str],
+        lease_seconds: float,
+        limit: int = 100,
+    ) -> list[InboxItem]:
+        await self._enter()
+        return await self.inner.inbox_claim(
+            platform, claimant, dead=dead, lease_seconds=lease_seconds, limit=limit
+        )
+
+    async def inbox_claimants(self) -> set[str]:
+        await self._enter()
+        return await self.inner.inbox_claimants()
 
     async def ping(self) -> bool:
         await self._enter()

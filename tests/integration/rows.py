@@ -26,7 +26,14 @@ async def count(url: str, table: str, where: str = "1 = 1", **params: Any) -> in
     return int(rows[0][0])
 
 
-TABLES = {"conversations", "answers", "processed_events", "discord_command_sync", "alembic_version"}
+TABLES = {
+    "conversations",
+    "answers",
+    "processed_events",
+    "discord_command_sync",
+    "inbox",
+    "alembic_version",
+}
 """The tables the migrations create, besides Slack's."""
 SLACK_TABLES = {"slack_installations", "slack_bots", "slack_oauth_states"}
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import hypothesis
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.conversation import Conversation
@@ -143,11 +143,7 @@ def check_reply(reply: Reply, stored: Conversation) -> None:
         assert stored.phase == "verdict"
 
 
-COMMON = settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+COMMON = settings(max_examples=60)
 
 
 @pytest.fixture(scope="module")

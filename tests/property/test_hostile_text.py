@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 
 from adapters.discord.escape import ZWSP, discord_escape, plain_label
 from adapters.slack.escape import slack_decode, slack_mrkdwn_escape
@@ -188,11 +188,7 @@ async def test_ten_thousand_hostile_answers_render_safely_on_both_platforms() ->
         assert checked >= BULK // 25  # replies laid out by the adapter builders
 
 
-@settings(
-    max_examples=80,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@settings(max_examples=80)
 @given(text=hostile_texts())
 async def test_any_hostile_answer_renders_safely(text: str) -> None:
     """The same property with shrinking: a failure is reported as its smallest text."""

@@ -326,7 +326,7 @@ def test_a_flip_prefers_an_improvement() -> None:
     assert (flip.question, flip.verdict) == ("presence.facebook", TEST)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(answer_sets())
 def test_flips_are_single_real_changes(answers: Answers) -> None:
     verdict = diagnose(answers)

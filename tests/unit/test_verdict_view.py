@@ -145,7 +145,7 @@ ANSWER_SETS = st.fixed_dictionaries(
 ).flatmap(_with_presence)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(ANSWER_SETS)
 def test_any_answers_render_in_every_language(answers: Answers) -> None:
     for lang in LANGS:
