@@ -30,6 +30,9 @@ class Settings:
     discord_application_id: str = ""
     discord_api_url: str = ""
     discord_gateway_url: str = ""
+    discord_shards: str = "off"
+    """``auto``: one gateway connection per shard, as many as Discord says (from 2,500
+    servers); ``off``: a single connection."""
 
     @property
     def slack_configured(self) -> bool:
@@ -110,6 +113,13 @@ def load_settings(
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:
         raise ConfigError(f"PORT must be a port number (1-65535), not {port_text!r}.")
     lang = get("ECOUTE_LANG", "en").lower()
+    shards = get("DISCORD_SHARDS").lower() or "off"
+    if shards not in ("off", "auto"):
+        raise ConfigError(
+            "DISCORD_SHARDS must be auto (gateway shards as Discord recommends; required from "
+            "2,500 servers) or off (one connection, the default), not "
+            f"{get('DISCORD_SHARDS')!r}."
+        )
     settings = Settings(
         database_url=normalize_database_url(get("DATABASE_URL") or DEFAULT_DATABASE_URL),
         default_lang=lang,
@@ -125,6 +135,7 @@ def load_settings(
         discord_application_id=get("DISCORD_APPLICATION_ID"),
         discord_api_url=get("DISCORD_API_URL"),
         discord_gateway_url=get("DISCORD_GATEWAY_URL"),
+        discord_shards=shards,
     )
     if bool(settings.slack_client_id) != bool(settings.slack_client_secret):
         raise ConfigError(

@@ -73,9 +73,12 @@ def main(argv: list[str]) -> int:
 
 
 async def _serve(settings: Settings) -> None:
+    """The bot alone, restarted with back-off if it fails (as under ``ecoute run``)."""
+    from adapters.platforms import supervise
+
     core = await open_core(settings)
     try:
-        await run(core)
+        await supervise("discord", lambda: run(core))
     finally:
         await core.close()
 

@@ -17,11 +17,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from adapters.discord.commands import CatalogTranslator, build_group
 from adapters.discord.components import EcouteButton, EcouteSelect
 from adapters.discord.escape import discord_escape
+from adapters.discord.guard import guard_parsers
 from adapters.discord.handlers import Handler
 from adapters.discord.ids import CustomId
 from adapters.discord.modal import persistent_modal
 from adapters.discord.sync import SyncLedger, sync_commands
 from adapters.discord.texts import Texts
+from adapters.discord.tree import EcouteTree
 from bot.app import Core
 from bot.settings import Settings
 
@@ -68,11 +70,12 @@ class EcouteClient(discord.Client):
         super().__init__(
             intents=minimal_intents(), allowed_mentions=discord.AllowedMentions.none(), **options
         )
+        guard_parsers(self._connection.parsers)  # a malformed event must not end the process
         self.core = core
         self.texts = Texts(core.catalog)
         self.service = core.service(escape=discord_escape)
         self.handler = Handler(self.service, core.schema, self.texts, budget=budget)
-        self.tree: app_commands.CommandTree[EcouteClient] = app_commands.CommandTree(self)
+        self.tree: app_commands.CommandTree[EcouteClient] = EcouteTree(self, self.texts)
         self.auto_sync = auto_sync
         self.synced: bool | None = None
         """After start: whether the commands were synced (None: not attempted or failed)."""
@@ -103,3 +106,16 @@ class EcouteClient(discord.Client):
         self, interaction: discord.Interaction[Any], custom_id: CustomId | None, value: str
     ) -> None:
         await self.handler.modal(interaction, custom_id, value)
+
+
+class ShardedEcouteClient(EcouteClient, discord.AutoShardedClient):
+    """:class:`EcouteClient` over several gateway connections (``DISCORD_SHARDS=auto``): the
+    shard count is the one ``GET /gateway/bot`` recommends. Discord requires it from 2,500
+    servers."""
+
+
+def new_client(core: Core, **options: Any) -> EcouteClient:
+    """The client ``DISCORD_SHARDS`` asks for: sharded when ``auto``, a plain one otherwise."""
+    if core.settings.discord_shards == "auto":
+        return ShardedEcouteClient(core, **options)
+    return EcouteClient(core, **options)

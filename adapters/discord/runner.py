@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from adapters.discord.client import EcouteClient, configure_endpoints
+from adapters.discord.client import configure_endpoints, new_client
 from bot.app import Core
 from bot.errors import ConfigError
 
@@ -21,7 +21,7 @@ async def run(core: Core) -> None:
     if not settings.discord_token:
         raise ConfigError(HOW_TO_CONNECT)
     configure_endpoints(settings)
-    client = EcouteClient(core)
+    client = new_client(core)
     try:
         async with client:
             await client.start(settings.discord_token)

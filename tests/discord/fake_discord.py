@@ -35,6 +35,8 @@ class FakeDiscord:
         self.interactions: dict[str, Interaction] = {}  # by token
         self.command_syncs: list[tuple[str, list[dict[str, Any]]]] = []
         self.refuse_token = False
+        self.shards = 1
+        """The shard count ``GET /gateway/bot`` recommends."""
         self._changed = asyncio.Condition()
         self.gateway = Gateway(self._notify, lambda: self.gateway_url)
         self._runner: web.AppRunner | None = None
@@ -113,6 +115,8 @@ class FakeDiscord:
                 return _json(wire.BOT_USER)
             case "GET", ["oauth2", "applications", "@me"]:
                 return _json(wire.application())
+            case "GET", ["gateway", "bot"]:  # only AutoShardedClient asks
+                return _json(wire.bot_gateway(self.gateway_url, self.shards))
             case "PUT", ["applications", _, "commands"]:
                 return self._sync("global", body)
             case "PUT", ["applications", _, "guilds", guild, "commands"]:

@@ -38,14 +38,14 @@ class Gateway:
                     await ws.send_json({"op": HEARTBEAT_ACK})
                 elif frame.get("op") == IDENTIFY:
                     self.identify_payloads.append(frame["d"])
-                    await self._ready(ws)
+                    await self._ready(ws, frame["d"])
         finally:
             self.sockets.remove(ws)
             await self._notify()
         return ws
 
-    async def _ready(self, ws: web.WebSocketResponse) -> None:
-        ready = {
+    async def _ready(self, ws: web.WebSocketResponse, identify: dict[str, Any]) -> None:
+        ready: dict[str, Any] = {
             "v": 10,
             "user": wire.BOT_USER,
             "guilds": [{"id": str(wire.GUILD_ID), "unavailable": True}],
@@ -53,6 +53,8 @@ class Gateway:
             "resume_gateway_url": self._url(),
             "application": {"id": str(wire.APP_ID), "flags": 0},
         }
+        if "shard" in identify:  # a sharded bot: READY says which shard this session is
+            ready["shard"] = identify["shard"]
         await self._send(ws, "READY", ready)
         await self._send(ws, "GUILD_CREATE", wire.guild())
         self.identified += 1

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from adapters.discord.client import EcouteClient, configure_endpoints
+from adapters.discord.client import EcouteClient, configure_endpoints, new_client
 from bot.app import Core
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.oracle import message_problems, modal_problems
@@ -18,7 +18,7 @@ async def running(core: Core, fake: FakeDiscord, **options: Any) -> AsyncIterato
     """A started client, connected and ready; closed (and awaited) on exit."""
     configure_endpoints(core.settings)
     options.setdefault("guild_ready_timeout", 0.05)
-    client = EcouteClient(core, **options)
+    client = new_client(core, **options)
     task = asyncio.create_task(client.start(core.settings.discord_token))
     try:
         async with asyncio.timeout(10):

@@ -10,7 +10,7 @@ from tests.discord import wire
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.records import Interaction
 
-APPLICATION_COMMAND, COMPONENT, MODAL_SUBMIT = 2, 3, 5
+APPLICATION_COMMAND, COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
 BUTTON, SELECT = 2, 3
 
 
@@ -74,13 +74,21 @@ class Member:
 
     def slash_payload(self, sub: str, **options: str) -> dict[str, Any]:
         opts = [{"type": 3, "name": k, "value": v} for k, v in options.items()]
-        data = {
-            "id": str(wire.COMMAND_ID),
-            "name": "ecoute",
-            "type": 1,
-            "options": [{"type": 1, "name": sub, "options": opts}],
-        }
-        return self._payload(APPLICATION_COMMAND, data)
+        return self.command_payload("ecoute", [{"type": 1, "name": sub, "options": opts}])
+
+    def command_payload(
+        self,
+        name: str,
+        options: list[dict[str, Any]],
+        *,
+        kind: int = 1,
+        interaction: int = APPLICATION_COMMAND,
+    ) -> dict[str, Any]:
+        """Any application command (``kind`` 1 slash, 2 user, 3 message), as Discord would
+        send it for a command it knows — including commands this bot no longer has (a stale
+        registration). ``interaction=AUTOCOMPLETE`` asks for suggestions instead."""
+        data = {"id": str(wire.COMMAND_ID), "name": name, "type": kind, "options": options}
+        return self._payload(interaction, data)
 
     async def slash(self, sub: str, **options: str) -> Interaction:
         """``/ecoute <sub>``; returns once the bot answered (and finished any deferral)."""

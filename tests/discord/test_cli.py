@@ -21,6 +21,7 @@ DISCORD_ENV = (
     "DISCORD_APPLICATION_ID",
     "DISCORD_API_URL",
     "DISCORD_GATEWAY_URL",
+    "DISCORD_SHARDS",
     "DATABASE_URL",
 )
 
@@ -102,3 +103,25 @@ async def test_run_with_a_refused_token_says_so(core: Core, fake: FakeDiscord) -
     fake.refuse_token = True
     with pytest.raises(ConfigError, match="Discord refused DISCORD_TOKEN"):
         await asyncio.wait_for(run(core), 10)
+
+
+async def test_ecoute_discord_with_a_refused_token_stops_with_the_message(
+    env: pytest.MonkeyPatch, tmp_path: Path, fake: FakeDiscord, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake.refuse_token = True
+    env.setenv("DISCORD_TOKEN", TOKEN)
+    env.setenv("DISCORD_API_URL", fake.api_url)
+    env.setenv("DISCORD_GATEWAY_URL", fake.gateway_url)
+    env.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/cli.db")
+    code = await asyncio.wait_for(asyncio.to_thread(main, []), 30)
+    assert code == 2
+    assert "Discord refused DISCORD_TOKEN" in capsys.readouterr().err
+
+
+def test_an_invalid_discord_shards_stops_with_what_to_set(
+    env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env.setenv("DISCORD_TOKEN", TOKEN)
+    env.setenv("DISCORD_SHARDS", "many")
+    assert main([]) == 2
+    assert "DISCORD_SHARDS must be auto" in capsys.readouterr().err

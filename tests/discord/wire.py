@@ -58,6 +58,20 @@ def application() -> dict[str, Any]:
     }
 
 
+def bot_gateway(url: str, shards: int) -> dict[str, Any]:
+    """``GET /gateway/bot``: where to connect, the recommended shard count, identify limits."""
+    return {
+        "url": url,
+        "shards": shards,
+        "session_start_limit": {
+            "total": 1000,
+            "remaining": 999,
+            "reset_after": 14_400_000,
+            "max_concurrency": 1,
+        },
+    }
+
+
 def channel() -> dict[str, Any]:
     return {
         "id": str(CHANNEL_ID),

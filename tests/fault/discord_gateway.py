@@ -44,7 +44,8 @@ class ResumableGateway(Gateway):
                 elif op == IDENTIFY:
                     self.identify_payloads.append(frame["d"])
                     self.sockets.append(ws)
-                    await self._ready(ws)  # a new session: what the old one missed is lost
+                    # a new session: what the old one missed is lost
+                    await self._ready(ws, frame["d"])
                 elif op == RESUME:
                     await self._resume(ws, frame["d"])
         finally:

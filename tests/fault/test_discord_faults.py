@@ -1,16 +1,19 @@
-"""The gateway connection dropped mid-interview: discord.py reconnects and the interview goes on.
+"""Faults on the gateway: dropped connections, malformed events.
 
 The real écoute client runs against ``tests/discord``'s fake Discord with a gateway that can
 drop the connection (:mod:`tests.fault.discord_gateway`). Three ways back: RESUME (what the
 bot missed is replayed), RESUME refused (the bot IDENTIFYs again), and a click made while the
-bot was away (delivered on RESUME, still answered in time).
+bot was away (delivered on RESUME, still answered in time). And events Discord sends
+malformed are dropped with one log line: the bot keeps answering the next interactions.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -158,3 +161,107 @@ async def test_many_drops_during_one_interview_and_no_token_in_the_logs(
     assert "RESUME" in caplog.text
     assert TOKEN not in caplog.text
     assert TOKEN.split(".")[0] not in caplog.text
+
+
+def without(*path: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A copy of a payload with the key at ``path`` removed."""
+
+    def malform(payload: dict[str, Any]) -> dict[str, Any]:
+        broken = copy.deepcopy(payload)
+        inner = broken
+        for key in path[:-1]:
+            inner = inner[key]
+        del inner[path[-1]]
+        return broken
+
+    return malform
+
+
+def with_null(key: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    return lambda payload: {**payload, key: None}
+
+
+MALFORMED_CLICKS = {
+    "a click without data": without("data"),
+    "a click whose data is null": with_null("data"),
+    "a click without token": without("token"),
+    "a click by a member without user": without("member", "user"),
+}
+MALFORMED_COMMANDS = {
+    "a command without token": without("token"),
+    "a command by a member without user": without("member", "user"),
+    "a command without id": without("id"),
+}
+
+
+@pytest.mark.parametrize("malform", MALFORMED_CLICKS.values(), ids=list(MALFORMED_CLICKS))
+async def test_a_malformed_click_is_dropped_and_the_next_one_is_answered(
+    core: Core,
+    fake: FakeDiscord,
+    gateway: ResumableGateway,
+    caplog: pytest.LogCaptureFixture,
+    malform: Callable[[dict[str, Any]], dict[str, Any]],
+) -> None:
+    alice = Member(fake, ALICE, "alice")
+    caplog.set_level(logging.INFO)
+    async with running(core, fake) as client:
+        started = await alice.slash("start")
+        message_id = started.original
+        assert message_id is not None
+        click = alice.click_payload(message_id, "ec:a:en:111:business_model:b2c")
+        await gateway.dispatch("INTERACTION_CREATE", malform(click))
+        await alice.click(message_id, "ec:a:en:111:business_model:b2b")
+        assert current_question(fake, message_id) == "buyers"
+        assert not client.is_closed()
+    assert_dropped_once(caplog, click)
+
+
+@pytest.mark.parametrize("malform", MALFORMED_COMMANDS.values(), ids=list(MALFORMED_COMMANDS))
+async def test_a_malformed_command_is_dropped_and_the_next_one_is_answered(
+    core: Core,
+    fake: FakeDiscord,
+    gateway: ResumableGateway,
+    caplog: pytest.LogCaptureFixture,
+    malform: Callable[[dict[str, Any]], dict[str, Any]],
+) -> None:
+    alice = Member(fake, ALICE, "alice")
+    caplog.set_level(logging.INFO)
+    async with running(core, fake) as client:
+        command = alice.slash_payload("start")
+        await gateway.dispatch("INTERACTION_CREATE", malform(command))
+        started = await alice.slash("start")
+        assert current_question(fake, started.original or 0) == "business_model"
+        assert not client.is_closed()
+    assert_dropped_once(caplog, command)
+
+
+async def test_any_malformed_gateway_event_is_dropped(
+    core: Core, fake: FakeDiscord, gateway: ResumableGateway, caplog: pytest.LogCaptureFixture
+) -> None:
+    alice = Member(fake, ALICE, "alice")
+    caplog.set_level(logging.INFO)
+    async with running(core, fake) as client:
+        await gateway.dispatch("GUILD_CREATE", {"name": "no id"})
+        await gateway.dispatch("CHANNEL_CREATE", {"type": 0, "guild_id": "not a number"})
+        await gateway.dispatch("INTERACTION_CREATE", "not even an object")
+        started = await alice.slash("start")
+        assert current_question(fake, started.original or 0) == "business_model"
+        assert not client.is_closed()
+    dropped = [r for r in caplog.records if "malformed" in r.getMessage()]
+    assert [r.getMessage().split()[3] for r in dropped] == [
+        "GUILD_CREATE",
+        "CHANNEL_CREATE",
+        "INTERACTION_CREATE",
+    ]
+
+
+def assert_dropped_once(caplog: pytest.LogCaptureFixture, payload: dict[str, Any]) -> None:
+    """One warning line for the malformed event, with no traceback and no token."""
+    dropped = [r for r in caplog.records if "malformed INTERACTION_CREATE" in r.getMessage()]
+    assert len(dropped) == 1, caplog.text
+    (record,) = dropped
+    assert record.levelno == logging.WARNING
+    assert record.exc_info is None
+    assert "\n" not in record.getMessage()
+    assert payload["token"] not in caplog.text
+    assert TOKEN not in caplog.text
