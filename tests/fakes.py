@@ -160,18 +160,24 @@ class GatedStore:
         self.gate.set()
         self.held = 0
         """How many calls found the gate closed."""
+        self.gated: frozenset[str] | None = None
+        self.blocked = asyncio.Event()
+        """Set once a call has found the gate closed."""
         self.down = False
         self.broken = False
 
-    def hold(self) -> None:
+    def hold(self, *methods: str) -> None:
+        """Block calls until :meth:`release`: every call, or only those of ``methods``."""
+        self.gated = frozenset(methods) or None
         self.gate.clear()
 
     def release(self) -> None:
         self.gate.set()
 
-    async def _enter(self) -> None:
-        if not self.gate.is_set():
+    async def _enter(self, method: str) -> None:
+        if not self.gate.is_set() and (self.gated is None or method in self.gated):
             self.held += 1
+            self.blocked.set()
             await self.gate.wait()
         if self.down:
             raise StoreUnavailable("the test switched the database off")
@@ -183,7 +189,7 @@ class GatedStore:
         return self.inner.caching
 
     async def load(self, key: ConversationKey, *, fresh: bool = False) -> Conversation | None:
-        await self._enter()
+        await self._enter("load")
         return await self.inner.load(key, fresh=fresh)
 
     async def save(
@@ -192,27 +198,27 @@ class GatedStore:
         conversation: Conversation,
         changed: Mapping[str, AnswerValue | None],
     ) -> bool:
-        await self._enter()
+        await self._enter("save")
         return await self.inner.save(key, conversation, changed)
 
     async def forget(self, platform: str, workspace: str, user: str) -> int:
-        await self._enter()
+        await self._enter("forget")
         return await self.inner.forget(platform, workspace, user)
 
     async def mark_event(self, platform: str, event_id: str) -> bool:
-        await self._enter()
+        await self._enter("mark_event")
         return await self.inner.mark_event(platform, event_id)
 
     async def prune_events(self, older_than_seconds: float) -> int:
-        await self._enter()
+        await self._enter("prune_events")
         return await self.inner.prune_events(older_than_seconds)
 
     async def inbox_put(self, key: ConversationKey, payload: str, claimant: str) -> int:
-        await self._enter()
+        await self._enter("inbox_put")
         return await self.inner.inbox_put(key, payload, claimant)
 
     async def inbox_done(self, item_id: int) -> None:
-        await self._enter()
+        await self._enter("inbox_done")
         await self.inner.inbox_done(item_id)
 
     async def inbox_claim(
@@ -224,17 +230,17 @@ class GatedStore:
         lease_seconds: float,
         limit: int = 100,
     ) -> list[InboxItem]:
-        await self._enter()
+        await self._enter("inbox_claim")
         return await self.inner.inbox_claim(
             platform, claimant, dead=dead, lease_seconds=lease_seconds, limit=limit
         )
 
     async def inbox_claimants(self) -> set[str]:
-        await self._enter()
+        await self._enter("inbox_claimants")
         return await self.inner.inbox_claimants()
 
     async def ping(self) -> bool:
-        await self._enter()
+        await self._enter("ping")
         return await self.inner.ping()
 
     async def close(self) -> None:

@@ -2,14 +2,16 @@
 
 The core stores the turn first (:meth:`ConversationService.handle`); only then is anything
 shown, so an answer the user sees confirmed is in the database. Each user has at most one
-message with live elements: when a turn moves on, that message becomes a record of the answer
-(or loses its buttons) and the next view is posted below it.
+message with live elements, and the conversation records which (:class:`Shown`): when a turn
+moves on, that message becomes a record of the answer (or loses its buttons), the next view
+is posted below it, and the new message is recorded with a compare-and-set. Any process can
+take any turn, and only a message the conversation recorded is ever edited.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -25,9 +27,10 @@ from adapters.slack.delivery import DeliveryError
 from adapters.slack.home import home_view
 from adapters.slack.origin import Handshake, Origin
 from adapters.slack.review import review_message, verdict_message
-from adapters.slack.state import Users, UserState
+from adapters.slack.state import Locales, Locks, Sent
 from adapters.slack.texts import Texts
 from bot.catalog import Catalog
+from bot.conversation import Shown
 from bot.events import ConversationKey, Event, Start
 from bot.service import ConversationService
 from bot.store import StoreUnavailable
@@ -44,125 +47,135 @@ class Dialogue:
 
     def __init__(self, service: ConversationService, catalog: Catalog) -> None:
         self.service, self.catalog = service, catalog
-        self.users = Users()
+        self.locks = Locks()
+        self.locales = Locales()
 
     def texts(self, lang: str) -> Texts:
         return Texts(self.catalog, lang)
 
-    async def lang(self, origin: Origin) -> str:
-        """The language to speak to this user before (or without) a reply from the core."""
-        state = await self.state(origin)
-        return state.lang or self.catalog.pick(state.locale)
+    def locale(self, origin: Origin) -> Callable[[], Awaitable[str | None]]:
+        """How to ask Slack for the user's locale: only when a conversation is created."""
 
-    async def state(self, origin: Origin) -> UserState:
-        """The user's state, with their Slack locale looked up on first contact."""
-        state = self.users[origin.key]
-        if not state.locale_known:
-            if state.locale_lookup is None:
-                lookup = delivery.user_locale(origin.client, origin.key.user)
-                state.locale_lookup = asyncio.ensure_future(lookup)
-            state.locale = await asyncio.shield(state.locale_lookup)
-            state.locale_known = True
-        return state
+        def ask() -> Awaitable[str | None]:
+            return delivery.user_locale(origin.client, origin.key.user)
+
+        return lambda: self.locales.get(origin.key, ask)
+
+    async def lang(self, origin: Origin) -> str:
+        """The language to speak to this user outside a turn: their conversation's, else the
+        one their Slack locale picks."""
+        try:
+            return await self.service.language(origin.key, locale=self.locale(origin))
+        except StoreUnavailable:
+            return self.catalog.pick(await self.locale(origin)())
 
     async def turn(self, origin: Origin, event: Event, handshake: Handshake | None = None) -> None:
         """Store the event's turn, then show its reply (one user's turns run one at a time)."""
-        state = await self.state(origin)
-        async with state.lock:
+        async with self.locks.hold(origin.key):
             try:
-                reply = await self.service.handle(origin.key, event, locale=state.locale)
+                reply = await self.service.handle(origin.key, event, locale=self.locale(origin))
             except StoreUnavailable as exc:
                 log.warning("turn not stored for %s: %s", origin.key, exc)
                 if handshake is None or not await handshake.settle(None):
-                    lang = state.lang or self.catalog.pick(state.locale)
+                    lang = self.catalog.pick(await self.locale(origin)())
                     await self.tell(origin, self.service.unavailable_text(lang))
                 return
             except Exception:
                 log.exception("turn failed for %s", origin.key)
                 if handshake is None or not await handshake.settle(None):
-                    lang = state.lang or self.catalog.pick(state.locale)
+                    lang = self.catalog.pick(await self.locale(origin)())
                     await self.tell(origin, self.texts(lang).text("oops"))
                 return
-            state.lang = reply.lang
             if handshake is not None and await handshake.settle(reply):
                 return
-            await self.publish(origin, state, event, reply)
+            await self.publish(origin, event, reply)
 
-    async def publish(self, origin: Origin, state: UserState, event: Event, reply: Reply) -> None:
+    async def publish(self, origin: Origin, event: Event, reply: Reply) -> None:
+        """Bring the DM up to date with ``reply``."""
         texts = self.texts(reply.lang)
         try:
-            channel = origin.channel or await self.dm(origin, state)
+            channel = await self.dm(origin, reply.shown)
         except DeliveryError as exc:
             await self.no_dm(origin, texts, exc)
             return
         codes = {n.code for n in reply.notices}
-        stale = not reply.changed and "stale" in codes
+        behind = reply.shown is None or reply.shown.view != reply.view_key
         try:
             if not reply.changed and codes and codes <= NOTE_ONLY:
                 await self.note(origin, channel, "\n".join(n.text for n in reply.notices))
-                return
-            if stale:
-                # Messages are left alone: another process may be updating them right now.
-                if not await self.answered_elsewhere(origin, state, channel):
-                    current = self.message(reply, event, with_stale=True)
-                    await delivery.ephemeral(
-                        origin.client, channel, origin.key.user, current.text, current
-                    )
-                return
-            await self.move_on(origin, state, channel, reply, texts)
-            state.live = await delivery.post(origin.client, channel, self.message(reply, event))
-            state.live_known = True
-            if isinstance(reply.view, VerdictView):
-                await self.publish_home(origin.client, origin.key, reply.lang, reply.view)
-            if origin.response_url and origin.command_channel != channel:
-                text = texts.trusted("dm_sent", channel=channel)
-                await delivery.respond(origin.response_url, text, origin.client.session)
-            if origin.ephemeral_url:
-                await delivery.delete_ephemeral(origin.ephemeral_url, origin.client.session)
+            elif not reply.changed and "stale" in codes and not (origin.replayed and behind):
+                await self.stale(origin, channel, event, reply)
+            else:
+                await self.show(origin, channel, event, reply, texts)
         except DeliveryError as exc:
             await self.apologise(origin, texts, exc)
 
-    async def move_on(
-        self,
-        origin: Origin,
-        state: UserState,
-        channel: str,
-        reply: Reply,
-        texts: Texts,
+    async def show(
+        self, origin: Origin, channel: str, event: Event, reply: Reply, texts: Texts
     ) -> None:
-        """Turn the answered message into a record and retire any other live one."""
-        if not state.live_known:
-            state.live = await delivery.find_live(origin.client, channel, origin.bot_user)
-            state.live_known = True
-        live = state.live
-        clicked = origin.clicked if origin.clicked and origin.clicked.channel == channel else None
-        target = clicked or live
-        if target is not None and reply.recorded is not None:
-            if await delivery.update(origin.client, target, record_message(reply.recorded, texts)):
-                state.finished.append(target.ts)
-        elif target is not None and target.blocks is not None and is_live(target.blocks):
-            await delivery.update(origin.client, target, retired_message(target.blocks))
-        other = live is not None and target is not None and live.ts != target.ts
-        if other and live is not None and live.blocks is not None and is_live(live.blocks):
-            await delivery.update(origin.client, live, retired_message(live.blocks))
-        state.live = None
+        """Retire the recorded live message, post the reply's view, record the new one."""
+        await self.retire(origin, channel, reply, texts)
+        sent = await delivery.post(origin.client, channel, self.message(reply, event))
+        shown = Shown(sent.channel, sent.ts, reply.view_key)
+        try:
+            recorded = await self.service.show(origin.key, reply.version, shown)
+        except StoreUnavailable as exc:
+            log.warning("live message of %s not recorded: %s", origin.key, exc)
+            recorded = True  # it is the latest view; the next turn finds it in the DM
+        if not recorded:
+            # Another turn moved the conversation on meanwhile, and shows its own view.
+            if sent.blocks is not None:
+                await delivery.update(origin.client, sent, retired_message(sent.blocks))
+            return
+        texts = self.texts(reply.lang)
+        if isinstance(reply.view, VerdictView):
+            await self.publish_home(origin.client, origin.key, reply.lang, reply.view)
+        if origin.response_url and origin.command_channel != channel:
+            text = texts.trusted("dm_sent", channel=channel)
+            await delivery.respond(origin.response_url, text, origin.client.session)
+        if origin.ephemeral_url:
+            await delivery.delete_ephemeral(origin.ephemeral_url, origin.client.session)
 
-    async def answered_elsewhere(self, origin: Origin, state: UserState, channel: str) -> bool:
-        """Whether a stale click is the echo of one already handled (a double click).
-
-        True when this process turned the clicked message into a record, or when it no longer
-        has live elements in Slack (another process did).
-        """
+    async def retire(self, origin: Origin, channel: str, reply: Reply, texts: Texts) -> None:
+        """The recorded live message becomes a record of the answer, or loses its buttons."""
+        shown = reply.shown
+        if shown is None:
+            if reply.version > 1:  # recorded nowhere (a lost write): find it in the DM
+                found = await delivery.find_live(origin.client, channel, origin.bot_user)
+                if found is not None and found.blocks is not None:
+                    await delivery.update(origin.client, found, retired_message(found.blocks))
+            return
+        target = Sent(shown.channel, shown.message)
+        recorded = reply.recorded
+        if recorded is not None and recorded.question_id == shown.view and reply.changed:
+            await delivery.update(origin.client, target, record_message(recorded, texts))
+            return
         clicked = origin.clicked
+        if clicked is not None and (clicked.channel, clicked.ts) == (shown.channel, shown.message):
+            target.blocks = clicked.blocks  # as the signed payload shows it
+        else:
+            now = await delivery.fetch_message(origin.client, shown.channel, shown.message)
+            target.blocks = now.blocks if now is not None else None
+        if target.blocks and is_live(target.blocks):
+            await delivery.update(origin.client, target, retired_message(target.blocks))
+
+    async def stale(self, origin: Origin, channel: str, event: Event, reply: Reply) -> None:
+        """A click on something already answered: said privately, messages left alone.
+
+        On the recorded live message it is the echo of a click whose turn is being shown
+        right now (a double click): nothing to say. On an older message that still has
+        buttons, the user gets a note with the current question.
+        """
+        clicked, shown = origin.clicked, reply.shown
         if clicked is None or clicked.channel != channel:
-            return False
-        if clicked.ts in state.finished:
-            return True
+            return  # not a message of this user's DM: nothing of theirs to bring up to date
+        if shown is not None and (shown.channel, shown.message) == (clicked.channel, clicked.ts):
+            return
         now = await delivery.fetch_message(origin.client, channel, clicked.ts)
-        if now is None:
-            return False
-        clicked.blocks = now.blocks
-        return not is_live(now.blocks or [])
+        if now is not None and not is_live(now.blocks or []):
+            return  # already a record: a double click's echo
+        current = self.message(reply, event, with_stale=True)
+        await delivery.ephemeral(origin.client, channel, origin.key.user, current.text, current)
 
     def message(self, reply: Reply, event: Event, *, with_stale: bool = False) -> Message:
         """The reply's view as a Slack message, with its notices on top."""
@@ -178,10 +191,11 @@ class Dialogue:
         questions = [(item.question_id, item.label) for item in view.answers]
         return verdict_message(view, texts, questions, notices)
 
-    async def dm(self, origin: Origin, state: UserState) -> str:
-        if state.dm is None:
-            state.dm = await delivery.open_dm(origin.client, origin.key.user)
-        return state.dm
+    async def dm(self, origin: Origin, shown: Shown | None = None) -> str:
+        """The user's DM with the app: where their live view is, else Slack's answer."""
+        if shown is not None:
+            return shown.channel
+        return await delivery.open_dm(origin.client, origin.key.user)
 
     async def publish_home(
         self,
@@ -219,7 +233,7 @@ class Dialogue:
             if origin.response_url:
                 await delivery.respond(origin.response_url, text, origin.client.session)
             else:
-                channel = origin.channel or await self.dm(origin, self.users[origin.key])
+                channel = await self.dm(origin)
                 await delivery.ephemeral(origin.client, channel, origin.key.user, text)
         except DeliveryError as exc:
             log.warning("could not tell %s %r: %s", origin.key, text[:40], exc)

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from adapters.slack import delivery
 from adapters.slack import values as v
-from adapters.slack.blocks import retired_message
+from adapters.slack.blocks import is_live, retired_message
 from adapters.slack.delivery import DeliveryError
 from adapters.slack.dialogue import Dialogue
 from adapters.slack.escape import channel_link
@@ -23,18 +23,16 @@ log = logging.getLogger(__name__)
 
 async def show_answer_modal(d: Dialogue, origin: Origin, trigger_id: str) -> None:
     """Open the typed-answer modal for the question clicked, if it is still the current one."""
-    state = await d.state(origin)
-    async with state.lock:
+    async with d.locks.hold(origin.key):
         try:
-            reply = await d.service.current(origin.key, locale=state.locale)
+            reply = await d.service.current(origin.key, locale=d.locale(origin))
         except StoreUnavailable:
             await d.tell(origin, d.service.unavailable_text(await d.lang(origin)))
             return
-        state.lang = reply.lang
         view = reply.view
         if not isinstance(view, QuestionView) or view.question_id != origin.question:
             stale = CodedText("stale", d.service.text(reply.lang, "interview.notice.stale"))
-            await d.publish(origin, state, Start(), replace(reply, notices=(stale,), changed=False))
+            await d.publish(origin, Start(), replace(reply, notices=(stale,), changed=False))
             return
         clicked = origin.clicked
         meta = v.ModalMeta(
@@ -80,33 +78,30 @@ async def share_verdict(d: Dialogue, origin: Origin, channel: str) -> None:
 
 async def show_home(d: Dialogue, origin: Origin) -> None:
     """Publish the App Home tab: the latest verdict and a button to open the interview."""
-    state = await d.state(origin)
     notice = None
     try:
         verdict = await d.service.latest_verdict(origin.key)
-        lang = state.lang or await d.service.language(origin.key, locale=state.locale)
+        lang = await d.service.language(origin.key, locale=d.locale(origin))
     except StoreUnavailable:
         verdict, lang = None, await d.lang(origin)
         notice = d.service.unavailable_text(lang)
-    state.lang = lang
     await d.publish_home(origin.client, origin.key, lang, verdict, notice)
 
 
 async def forget_user(d: Dialogue, origin: Origin) -> None:
     """Delete everything stored about the user, and say so."""
-    state = await d.state(origin)
     lang = await d.lang(origin)
-    async with state.lock:
+    async with d.locks.hold(origin.key):
         try:
-            await d.service.forget(origin.key)
+            shown = await d.service.forget(origin.key)
         except StoreUnavailable:
             await d.tell(origin, d.service.unavailable_text(lang))
             return
-        live = state.live
-        if live is not None and live.blocks is not None:
-            await delivery.update(origin.client, live, retired_message(live.blocks))
+        if shown is not None:
+            live = await delivery.fetch_message(origin.client, shown.channel, shown.message)
+            if live is not None and live.blocks is not None and is_live(live.blocks):
+                await delivery.update(origin.client, live, retired_message(live.blocks))
         await d.tell(origin, d.texts(lang).core("interview.notice.forgotten"))
-    d.users.forget(origin.key)
     await d.publish_home(origin.client, origin.key, lang, None)
 
 

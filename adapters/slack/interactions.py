@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -16,6 +18,7 @@ from adapters.slack import values as v
 from adapters.slack.dialogue import Dialogue
 from adapters.slack.escape import slack_decode
 from adapters.slack.flows import share_verdict, show_answer_modal, show_share_modal
+from adapters.slack.jobs import Ack, Job, Jobs
 from adapters.slack.origin import Handshake, Origin
 from adapters.slack.payloads import action_origin, chosen_ticks, key_of, modal_answer
 from adapters.slack.state import Background, Sent
@@ -23,85 +26,99 @@ from bot.events import Answer, Back, Confirm, Edit, Event, Restart, Start
 
 log = logging.getLogger(__name__)
 
+Listener = Callable[..., Coroutine[Any, Any, None]]
 MODAL_ACK_BUDGET = 2.0
 """Seconds a modal submission waits for the core before closing (Slack allows 3)."""
 
 
-def listen_interactions(app: AsyncApp, d: Dialogue, tasks: Background) -> None:
+def listen_interactions(
+    app: AsyncApp,
+    d: Dialogue,
+    tasks: Background,
+    jobs: Jobs,
+    listen: Callable[[Callable[[Listener], object]], Callable[[Listener], Listener]],
+) -> None:
     """Register the block_actions and view_submission listeners on ``app``."""
 
-    def spawn_turn(origin: Origin, event: Event) -> None:
-        tasks.spawn(d.turn(origin, event))
+    def on(action_id: str | re.Pattern[str]) -> Callable[[Listener], Listener]:
+        return listen(app.action(action_id))
 
-    @app.action(v.ANY_ANSWER)
+    async def turn(ack: Ack, origin: Origin, event: Event) -> None:
+        await jobs.accept(Job(origin, event), ack)
+
+    @on(v.ANY_ANSWER)
     async def answer(ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any) -> None:
-        await ack()
         value = v.decode(action.get("value"))
-        if value is not None and value.choice is not None:
-            origin = action_origin(body, context, value.question)
-            spawn_turn(origin, Answer(value.choice, question=value.question))
+        if value is None or value.choice is None:
+            await ack()
+            return
+        origin = action_origin(body, context, value.question)
+        await turn(ack, origin, Answer(value.choice, question=value.question))
 
-    @app.action(v.SELECT)
+    @on(v.SELECT)
     async def select(ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any) -> None:
-        await ack()
-        value = v.decode((action.get("selected_option") or {}).get("value"))
-        if value is not None and value.choice is not None:
-            origin = action_origin(body, context, value.question)
-            spawn_turn(origin, Answer(value.choice, question=value.question))
+        value = v.decode(_field(action.get("selected_option"), "value"))
+        if value is None or value.choice is None:
+            await ack()
+            return
+        origin = action_origin(body, context, value.question)
+        await turn(ack, origin, Answer(value.choice, question=value.question))
 
-    @app.action(v.TICK)
-    async def tick(ack: Any) -> None:
+    @on(v.TICK)
+    async def tick(ack: Any, body: dict[str, Any]) -> None:
         await ack()  # ticks are read from the message's state when "done" is clicked
 
-    @app.action(v.MANY)
+    @on(v.MANY)
     async def many(ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any) -> None:
-        await ack()
         value = v.decode(action.get("value"))
-        if value is not None:
-            chosen = chosen_ticks(body, value.question)
-            origin = action_origin(body, context, value.question)
-            spawn_turn(origin, Answer(chosen, question=value.question))
+        if value is None:
+            await ack()
+            return
+        origin = action_origin(body, context, value.question)
+        await turn(ack, origin, Answer(chosen_ticks(body, value.question), question=value.question))
 
-    @app.action(v.MODAL)
+    @on(v.MODAL)
     async def modal(ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any) -> None:
         await ack()
         value = v.decode(action.get("value"))
-        if value is not None:
+        trigger = body.get("trigger_id")
+        if value is not None and isinstance(trigger, str):
             origin = action_origin(body, context, value.question)
-            tasks.spawn(show_answer_modal(d, origin, body["trigger_id"]))
+            tasks.spawn(show_answer_modal(d, origin, trigger))
 
-    @app.action(v.ANY_EDIT)
+    @on(v.ANY_EDIT)
     async def edit(ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any) -> None:
-        await ack()
-        raw = action.get("value") or (action.get("selected_option") or {}).get("value")
+        raw = action.get("value") or _field(action.get("selected_option"), "value")
         value = v.decode(raw)
-        if value is not None:
-            spawn_turn(action_origin(body, context), Edit(value.question))
+        if value is None:
+            await ack()
+            return
+        await turn(ack, action_origin(body, context), Edit(value.question))
 
     def simple(action_id: str, event: Event) -> None:
         async def listener(ack: Any, body: dict[str, Any], context: Any) -> None:
-            await ack()
-            spawn_turn(action_origin(body, context), event)
+            await turn(ack, action_origin(body, context), event)
 
-        app.action(action_id)(listener)
+        on(action_id)(listener)
 
-    @app.action(v.BACK)
+    @on(v.BACK)
     async def back(ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any) -> None:
-        await ack()
         value = v.decode(action.get("value"))
         question = value.question if value is not None else None
-        spawn_turn(action_origin(body, context), Back(question))
+        await turn(ack, action_origin(body, context), Back(question))
 
     simple(v.CONFIRM, Confirm())
     simple(v.RESTART, Restart())
     simple(v.START, Start())
 
-    @app.action(v.SHARE)
+    @on(v.SHARE)
     async def share(ack: Any, body: dict[str, Any], context: Any) -> None:
         await ack()
-        tasks.spawn(show_share_modal(d, action_origin(body, context), body["trigger_id"]))
+        trigger = body.get("trigger_id")
+        if isinstance(trigger, str):
+            tasks.spawn(show_share_modal(d, action_origin(body, context), trigger))
 
-    @app.view(v.TEXT_VIEW)
+    @listen(app.view(v.TEXT_VIEW))
     async def typed(ack: Any, body: dict[str, Any], context: Any) -> None:
         meta, text = modal_answer(body)
         if meta is None:
@@ -112,12 +129,11 @@ def listen_interactions(app: AsyncApp, d: Dialogue, tasks: Background) -> None:
             key_of(body, context),
             context.client,
             bot_user=context.bot_user_id,
-            channel=meta.channel,
             clicked=clicked,
             question=meta.question,
         )
         handshake = Handshake()
-        tasks.spawn(d.turn(origin, Answer(text, question=meta.question), handshake))
+        await jobs.accept_waiting(Job(origin, Answer(text, question=meta.question)), handshake)
         shown = False
         try:
             reply = await asyncio.wait_for(asyncio.shield(handshake.reply), MODAL_ACK_BUDGET)
@@ -139,7 +155,7 @@ def listen_interactions(app: AsyncApp, d: Dialogue, tasks: Background) -> None:
         finally:
             handshake.shown.set_result(shown)
 
-    @app.view(v.SHARE_VIEW)
+    @listen(app.view(v.SHARE_VIEW))
     async def shared(ack: Any, body: dict[str, Any], context: Any) -> None:
         await ack()
         values = body.get("view", {}).get("state", {}).get("values", {})
@@ -148,3 +164,7 @@ def listen_interactions(app: AsyncApp, d: Dialogue, tasks: Background) -> None:
         if isinstance(channel, str) and channel:
             origin = Origin(key_of(body, context), context.client, bot_user=context.bot_user_id)
             tasks.spawn(share_verdict(d, origin, channel))
+
+
+def _field(part: object, name: str) -> object:
+    return part.get(name) if isinstance(part, dict) else None

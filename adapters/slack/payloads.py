@@ -12,13 +12,27 @@ from bot.events import ConversationKey
 PLATFORM = "slack"
 
 
+class NoUser(ValueError):
+    """A payload that names no workspace or no user: nobody's conversation to touch."""
+
+
 def key_of(body: dict[str, Any], context: Any) -> ConversationKey:
-    """Whose conversation: each workspace's users are kept apart (``slack``, team, user)."""
+    """Whose conversation: each workspace's users are kept apart (``slack``, team, user).
+
+    Raises :class:`NoUser` when the payload does not say who (never an empty id, which would
+    make a conversation shared by everyone whose payload lacks one).
+    """
     team = context.team_id or context.enterprise_id
     if not team:
-        team = body.get("team_id") or (body.get("team") or {}).get("id") or ""
-    user = context.user_id or (body.get("user") or {}).get("id") or body.get("user_id") or ""
-    return ConversationKey(PLATFORM, str(team), str(user))
+        team = body.get("team_id") or _id(body.get("team"))
+    user = context.user_id or _id(body.get("user")) or body.get("user_id")
+    if not isinstance(team, str) or not team or not isinstance(user, str) or not user:
+        raise NoUser("no team or no user in the payload")
+    return ConversationKey(PLATFORM, team, user)
+
+
+def _id(part: object) -> object:
+    return part.get("id") if isinstance(part, dict) else None
 
 
 def _is_dm(channel: object) -> bool:
@@ -36,13 +50,13 @@ def action_origin(body: dict[str, Any], context: Any, question: str | None = Non
     elif container.get("type") == "message" and channel:
         message = body.get("message") or {}
         ts = container.get("message_ts") or message.get("ts")
-        if ts:
-            clicked = Sent(channel, str(ts), message.get("blocks"))
+        blocks = message.get("blocks") if isinstance(message, dict) else None
+        if isinstance(ts, str) and ts:
+            clicked = Sent(channel, ts, blocks if isinstance(blocks, list) else None)
     return Origin(
         key_of(body, context),
         context.client,
         bot_user=context.bot_user_id,
-        channel=channel,
         clicked=clicked,
         question=question,
         home=container.get("type") == "view",
@@ -53,10 +67,12 @@ def action_origin(body: dict[str, Any], context: Any, question: str | None = Non
 def chosen_ticks(body: dict[str, Any], question: str) -> tuple[str, ...]:
     """The choice ids ticked for ``question`` in the clicked message's checkboxes."""
     chosen: list[str] = []
-    for block in (body.get("state") or {}).get("values", {}).values():
+    values = (body.get("state") or {}).get("values")
+    for block in values.values() if isinstance(values, dict) else ():
         element = block.get(v.TICK) if isinstance(block, dict) else None
-        for opt in (element or {}).get("selected_options") or []:
-            value = v.decode(opt.get("value"))
+        options = element.get("selected_options") if isinstance(element, dict) else None
+        for opt in options if isinstance(options, list) else ():
+            value = v.decode(opt.get("value")) if isinstance(opt, dict) else None
             if value is not None and value.question == question and value.choice:
                 chosen.append(value.choice)
     return tuple(chosen)

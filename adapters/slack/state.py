@@ -1,76 +1,121 @@
-"""What the adapter keeps in memory: per-user Slack facts and the work started after an ack.
+"""What the Slack adapter keeps in memory: a lock per user with a turn in progress, the
+locales Slack gave lately (bounded), and the work started after an ack.
 
-Nothing here is needed for correctness after a restart (the database holds the interview);
-it saves Web API calls (locale, DM channel, the message with live buttons) and keeps one
-user's turns in order.
+Nothing here decides what a user sees: which message carries the live buttons is stored with
+the conversation (:class:`bot.conversation.Shown`), so any process can continue any
+conversation. A user's lock exists only while one of their turns runs or waits, so memory
+follows the users active right now, and nothing stays for those who finished.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict, deque
-from collections.abc import Coroutine
-from dataclasses import dataclass, field
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any
 
 from bot.events import ConversationKey
 
 log = logging.getLogger(__name__)
 
-MAX_USERS = 10_000
-FINISHED_KEPT = 50
+LOCALE_SECONDS = 300.0
+LOCALES_KEPT = 1024
 
 
 @dataclass(slots=True)
 class Sent:
-    """A message écoute posted: where, and the blocks it carries (``None`` if unknown)."""
+    """A message in Slack: where, and the blocks it carries (``None`` if unknown)."""
 
     channel: str
     ts: str
     blocks: list[dict[str, Any]] | None = None
 
 
-@dataclass(slots=True)
-class UserState:
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    locale: str | None = None
-    locale_known: bool = False
-    locale_lookup: asyncio.Future[str | None] | None = None
-    """The one ``users.info`` call in flight, shared by a burst of first events."""
-    lang: str | None = None
-    dm: str | None = None
-    live: Sent | None = None
-    """The one message with live buttons (the current question, review or verdict)."""
-    live_known: bool = False
-    finished: deque[str] = field(default_factory=lambda: deque(maxlen=FINISHED_KEPT))
-    """Messages this process turned into records: a later click on one is a double click."""
+class Locks:
+    """One user's turns run one at a time in this process (other processes are kept in
+    order by the conversation's compare-and-set). An entry lives while it is held or awaited."""
+
+    def __init__(self) -> None:
+        self._held: dict[ConversationKey, tuple[asyncio.Lock, int]] = {}
+
+    def hold(self, key: ConversationKey) -> _Held:
+        """``async with locks.hold(key):`` runs one turn of that user."""
+        return _Held(self, key)
+
+    def _enter(self, key: ConversationKey) -> asyncio.Lock:
+        lock, users = self._held.get(key) or (asyncio.Lock(), 0)
+        self._held[key] = (lock, users + 1)
+        return lock
+
+    def _leave(self, key: ConversationKey) -> None:
+        lock, users = self._held[key]
+        if users > 1:
+            self._held[key] = (lock, users - 1)
+            return
+        del self._held[key]
+        if not self._held:
+            self._held = {}  # a dict keeps its peak size: let it go when idle
+
+    def __len__(self) -> int:
+        return len(self._held)
 
 
-class Users:
-    """Per-user state, least recently used dropped first (never one whose lock is held)."""
+class _Held:
+    """The context manager of :meth:`Locks.hold` (a class: no async generator to track)."""
 
-    def __init__(self, limit: int = MAX_USERS) -> None:
-        self._states: OrderedDict[ConversationKey, UserState] = OrderedDict()
-        self._limit = limit
+    __slots__ = ("_key", "_lock", "_locks")
 
-    def __getitem__(self, key: ConversationKey) -> UserState:
-        state = self._states.get(key)
-        if state is None:
-            state = self._states[key] = UserState()
-            self._trim()
-        self._states.move_to_end(key)
-        return state
+    def __init__(self, locks: Locks, key: ConversationKey) -> None:
+        self._locks, self._key = locks, key
+        self._lock: asyncio.Lock | None = None
 
-    def forget(self, key: ConversationKey) -> None:
-        state = self._states.get(key)
-        if state is not None and not state.lock.locked():
-            del self._states[key]
+    async def __aenter__(self) -> None:
+        self._lock = self._locks._enter(self._key)
+        try:
+            await self._lock.acquire()
+        except BaseException:
+            self._locks._leave(self._key)
+            raise
 
-    def _trim(self) -> None:
-        for key in list(self._states)[: max(len(self._states) - self._limit, 0)]:
-            if not self._states[key].lock.locked():
-                del self._states[key]
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._lock is not None
+        self._lock.release()
+        self._locks._leave(self._key)
+
+
+class Locales:
+    """Slack locales asked lately (``users.info``), so that a burst of first events asks once.
+
+    An optimisation only: a locale picks the language of a conversation when it is created,
+    and is asked again after :data:`LOCALE_SECONDS`. Bounded to :data:`LOCALES_KEPT` users.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._asked: OrderedDict[ConversationKey, tuple[float, asyncio.Future[str | None]]] = (
+            OrderedDict()
+        )
+        self._clock = clock
+
+    async def get(
+        self, key: ConversationKey, ask: Callable[[], Awaitable[str | None]]
+    ) -> str | None:
+        now = self._clock()
+        found = self._asked.get(key)
+        future: asyncio.Future[str | None]
+        if found is None or found[0] < now or (found[1].done() and found[1].exception()):
+            future = asyncio.ensure_future(ask())
+            self._asked[key] = (now + LOCALE_SECONDS, future)
+            while len(self._asked) > LOCALES_KEPT:
+                self._asked.popitem(last=False)
+        else:
+            future = found[1]
+        return await asyncio.shield(future)
+
+    def __len__(self) -> int:
+        return len(self._asked)
 
 
 class Background:

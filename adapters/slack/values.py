@@ -48,9 +48,9 @@ class Value:
     choice: str | None
 
 
-def decode(value: str | None) -> Value | None:
+def decode(value: object) -> Value | None:
     """The parts of an element value, or ``None`` if it isn't one of ours."""
-    if not value:
+    if not isinstance(value, str) or not value:
         return None
     parts = value.split(":")
     if len(parts) == 2 and all(parts):

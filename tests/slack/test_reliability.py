@@ -52,7 +52,7 @@ async def test_a_slack_retry_of_the_same_event_is_answered_once(harness: Harness
     assert conv is not None
     assert conv.answers["audience"] == "Engineers who buy paint"
     assert conv.cursor == "platforms"
-    assert conv.version == 4  # created, then three answers
+    assert conv.version == 8  # created, then three answers: each turn and where it shows
 
 
 async def test_twenty_concurrent_clicks_store_one_answer_and_one_update(harness: Harness) -> None:
@@ -69,7 +69,7 @@ async def test_twenty_concurrent_clicks_store_one_answer_and_one_update(harness:
     conv = await harness.store.load(KEY)
     assert conv is not None
     assert conv.answers == {"business_model": "b2c"}
-    assert conv.version == 2
+    assert conv.version == 4  # created, one answer: each turn and where it shows
 
 
 async def test_clicks_spread_over_two_processes_store_one_answer(harness: Harness) -> None:
@@ -89,7 +89,7 @@ async def test_clicks_spread_over_two_processes_store_one_answer(harness: Harnes
     conv = await harness.store.load(KEY)
     assert conv is not None
     assert conv.answers == {"business_model": "both"}
-    assert conv.version == 2
+    assert conv.version == 4  # created, one answer: each turn and where it shows
     assert len(fake.calls_to("chat.update")) == 1
     # At most a private note from the other process: never a second live question.
     assert len(fake.calls_to("chat.postEphemeral")) <= 1
