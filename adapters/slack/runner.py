@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from adapters.slack.app import SlackApp, create_app
 from adapters.slack.config import Mode, slack_config
+from adapters.slack.guard import slack_guard
 from adapters.slack.oauth import oauth_engine, oauth_settings
 from bot.app import Core
 from bot.store import Store
@@ -19,6 +21,8 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+WORKER_HEADER = "X-Ecoute-Worker"
+"""``/healthz`` names the process that answered (several serve one port under gunicorn)."""
 PING_SECONDS = 2.0
 GC_THRESHOLDS = (20_000, 20, 20)
 """Young-generation collections every 20,000 allocations instead of 700: a turn allocates
@@ -47,8 +51,13 @@ async def build_slack(core: Core, *, oauth: bool) -> SlackApp:
     return slack
 
 
-def web_app(slack: SlackApp, store: Store) -> web.Application:
-    """Bolt's aiohttp app (``/slack/events``, OAuth pages) plus ``GET /healthz``."""
+def web_app(slack: SlackApp, store: Store, signing_secret: str | None = None) -> web.Application:
+    """Bolt's aiohttp app (``/slack/events``, OAuth pages) plus ``GET /healthz``.
+
+    ``/slack/events`` is behind :mod:`adapters.slack.guard`, checking with ``signing_secret``
+    (by default the one the Bolt app was given).
+    """
+    pid = str(os.getpid())
 
     async def healthz(_: web.Request) -> web.Response:
         try:
@@ -56,9 +65,12 @@ def web_app(slack: SlackApp, store: Store) -> web.Application:
         except Exception:  # any failure means "not reachable"
             ok = False
         body = {"status": "ok" if ok else "unavailable", "database": ok}
-        return web.json_response(body, status=200 if ok else 503)
+        return web.json_response(body, status=200 if ok else 503, headers={WORKER_HEADER: pid})
 
+    if signing_secret is None:
+        signing_secret = slack.bolt._signing_secret  # AsyncApp has no public getter
     app = slack.bolt.web_app(path=EVENTS_PATH)
+    app.middlewares.append(slack_guard(signing_secret, EVENTS_PATH))
     app.router.add_get(HEALTH_PATH, healthz)
     return app
 
