@@ -97,6 +97,15 @@ class ConversationService:
             return True
         return await self.store.save(key, conv.evolve(shown=shown), {})
 
+    async def record_of(self, key: ConversationKey, question_id: str) -> Recorded | None:
+        """The stored answer to ``question_id`` as a record (``None``: not answered now).
+
+        For a message that showed that question while another process moved on: it becomes
+        the record of the answer given, wherever it was given.
+        """
+        conv = await self.store.load(key, fresh=True)
+        return None if conv is None else self._recorded(conv, question_id)
+
     async def forget(self, key: ConversationKey) -> Shown | None:
         """Delete everything stored about this user; returns where their live view was."""
         conv = await self.store.load(key, fresh=True)
@@ -131,14 +140,8 @@ class ConversationService:
         )
         recorded = None
         if result.recorded is not None:
-            question = self.schema.question(result.recorded)
-            assert question is not None
-            answer = format_answer(self.catalog, lang, question, conv.answers[question.id])
-            recorded = Recorded(
-                question.id,
-                question_label(self.catalog, lang, question, self.escape),
-                self.escape(answer),
-            )
+            recorded = self._recorded(conv, result.recorded)
+            assert recorded is not None
         view: QuestionView | ReviewView | VerdictView
         if conv.phase is Phase.VERDICT:
             view = self._verdict(conv)
@@ -155,6 +158,17 @@ class ConversationService:
             version=conv.version,
             view_key=view_key(conv),
             shown=conv.shown,
+        )
+
+    def _recorded(self, conv: Conversation, question_id: str) -> Recorded | None:
+        question = self.schema.question(question_id)
+        if question is None or question.id not in conv.answers:
+            return None
+        answer = format_answer(self.catalog, conv.lang, question, conv.answers[question.id])
+        return Recorded(
+            question.id,
+            question_label(self.catalog, conv.lang, question, self.escape),
+            self.escape(answer),
         )
 
     def _verdict(self, conv: Conversation) -> VerdictView:

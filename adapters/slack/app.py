@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import re
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
@@ -189,6 +190,17 @@ def _listen(slack: SlackApp) -> None:
 
         app.event("tokens_revoked")(ignore)
         app.event("app_uninstalled")(ignore)
+
+    async def unknown(ack: Any, body: dict[str, Any]) -> None:
+        """Anything no listener above took (an event not subscribed to, an old button):
+        acknowledged, so that Slack neither retries it nor shows an error."""
+        await ack()
+        log.info("ignored a Slack %s that écoute does not handle", body.get("type", "payload"))
+
+    anything = re.compile(".*")
+    app.event(anything)(unknown)
+    app.action(anything)(unknown)
+    app.view(anything)(unknown)
 
 
 async def _run(work: Awaitable[object]) -> None:

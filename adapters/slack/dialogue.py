@@ -123,9 +123,7 @@ class Dialogue:
             log.warning("live message of %s not recorded: %s", origin.key, exc)
             recorded = True  # it is the latest view; the next turn finds it in the DM
         if not recorded:
-            # Another turn moved the conversation on meanwhile, and shows its own view.
-            if sent.blocks is not None:
-                await delivery.update(origin.client, sent, retired_message(sent.blocks))
+            await self.overtaken(origin, sent, reply)
             return
         texts = self.texts(reply.lang)
         if isinstance(reply.view, VerdictView):
@@ -135,6 +133,21 @@ class Dialogue:
             await delivery.respond(origin.response_url, text, origin.client.session)
         if origin.ephemeral_url:
             await delivery.delete_ephemeral(origin.ephemeral_url, origin.client.session)
+
+    async def overtaken(self, origin: Origin, sent: Sent, reply: Reply) -> None:
+        """Another turn (in any process) moved the conversation on before ``sent`` was
+        recorded, and shows its own view: ``sent`` becomes the record of the answer given to
+        its question, or loses its buttons."""
+        try:
+            record = await self.service.record_of(origin.key, reply.view_key)
+        except StoreUnavailable:
+            record = None
+        if record is not None:
+            await delivery.update(
+                origin.client, sent, record_message(record, self.texts(reply.lang))
+            )
+        elif sent.blocks is not None:
+            await delivery.update(origin.client, sent, retired_message(sent.blocks))
 
     async def retire(self, origin: Origin, channel: str, reply: Reply, texts: Texts) -> None:
         """The recorded live message becomes a record of the answer, or loses its buttons."""
