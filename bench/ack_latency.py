@@ -53,6 +53,8 @@ class Mirrored(HttpTransport):
         }
         self.cpu: dict[str, float] = {}
         """CPU seconds each server used to answer the load (start-up excluded)."""
+        self.next_question: list[float] = []
+        """Seconds from a click (or typed answer) to the next question shown, for écoute."""
         self.seconds = 0.0
         self.driver_cpu = 0.0
         """CPU seconds this process (users and fake Slack) used meanwhile."""
@@ -81,8 +83,9 @@ class Mirrored(HttpTransport):
         return resp.status, body
 
 
-async def interview(user: SlackUser, think: float, rng: random.Random) -> None:
-    """The whole interview, from the slash command to the verdict."""
+async def interview(user: SlackUser, think: float, rng: random.Random, waits: list[float]) -> None:
+    """The whole interview, from the slash command to the verdict; ``waits`` gets the time
+    from each answer to the next question."""
     await asyncio.sleep(rng.uniform(0, 2 * think))
     await user.command()
     msg = await user.next_live()
@@ -91,8 +94,11 @@ async def interview(user: SlackUser, think: float, rng: random.Random) -> None:
         if kind_of(msg) != "question":
             break
         how, value = BURRITO[question_of(msg).split(".")[0]]
+        clicked = time.perf_counter()
         await answer(user, msg, how, value)
         msg = await user.next_live(after=msg["ts"])
+        if how != "modal":  # a modal's time includes opening it
+            waits.append(time.perf_counter() - clicked)
     assert kind_of(msg) == "review", kind_of(msg)
     await user.click(msg, "confirm")
     verdict = await user.next_live(after=msg["ts"])
@@ -125,7 +131,10 @@ async def run(users: int, think: float, seed: int) -> Mirrored:
                 rng = random.Random(seed)
                 people = [Marketer(fake, via, TEAM, f"U{n:08d}") for n in range(users)]
                 await asyncio.gather(
-                    *(interview(p, think, random.Random(rng.random())) for p in people)
+                    *(
+                        interview(p, think, random.Random(rng.random()), via.next_question)
+                        for p in people
+                    )
                 )
             via.seconds = time.perf_counter() - started
             via.driver_cpu = time.process_time() - driver
@@ -165,6 +174,12 @@ def report(via: Mirrored, users: int, think: float) -> bool:
             p50, p99, top = summary(values)
             print(f"| {who} | {kind} | {len(values)} | {p50 * 1e3:.1f} ms | {p99 * 1e3:.1f} ms "
                   f"| {top * 1e3:.1f} ms |")  # fmt: skip
+    shown = summary(via.next_question)
+    print(
+        f"\nécoute, an answer to the next question shown ({len(via.next_question)}): "
+        f"p50 {shown[0] * 1e3:.1f} ms, p99 {shown[1] * 1e3:.1f} ms, max {shown[2] * 1e3:.1f} ms "
+        f"({shown[1] / overall['bare Bolt'][1]:.2f}× the bare app's ack p99)"
+    )
     busy = via.driver_cpu / via.seconds
     print(f"\nthe load driver and fake Slack (this process) kept {busy:.0%} of a CPU busy")
     mine, bare = overall["écoute"], overall["bare Bolt"]

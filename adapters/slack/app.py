@@ -69,6 +69,14 @@ class SlackApp:
             await hook()
 
 
+def _expected_warning(record: logging.LogRecord) -> bool:
+    """Bolt warns that ``SLACK_BOT_TOKEN`` is unused when given a client: it is the client's."""
+    return "`token` will be unused" not in record.getMessage()
+
+
+logging.getLogger("slack_bolt.AsyncApp").addFilter(_expected_warning)
+
+
 def create_app(core: Core, oauth: AsyncOAuthSettings | None = None) -> SlackApp:
     """The Bolt app for one process: one workspace (bot token) or many (``oauth``).
 

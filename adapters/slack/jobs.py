@@ -30,6 +30,10 @@ log = logging.getLogger(__name__)
 
 MARK_EVENT_BUDGET = 1.0
 """Seconds the duplicate check of an Events API delivery may take before it is skipped."""
+TURNS_AT_ONCE = 8
+"""Jobs of one process running at once: the rest wait their turn outside the event loop's
+ready queue, so an incoming request is acknowledged after at most a few turns' steps, however
+long the backlog (a burst beyond capacity slows turns, never acks)."""
 RECORD_BUDGET = 1.0
 """Seconds the ack waits for the inbox; past it the ack goes (Slack allows 3) and the job runs
 from memory, its record completing meanwhile."""
@@ -80,6 +84,7 @@ class Jobs:
         self.dialogue, self.store, self.tasks = dialogue, store, tasks
         self.inbox = Inbox(store, "slack")
         self.client_for = client_for
+        self.running = asyncio.Semaphore(TURNS_AT_ONCE)
 
     async def accept(self, job: Job, ack: Ack) -> None:
         """Record ``job``, acknowledge, then run it in the background."""
@@ -112,17 +117,24 @@ class Jobs:
         the row stays, to be replayed."""
         item = await record if isinstance(record, asyncio.Future) else record
         try:
-            # A replayed job passed the duplicate check before its process stopped.
-            fresh = job.event_id is None or job.origin.replayed
-            if fresh or await self.first_delivery(str(job.event_id)):
-                if job.command is not None:
-                    await run_command(self.dialogue, job.origin, job.command)
-                elif job.event is not None:
-                    await self.dialogue.turn(job.origin, job.event, handshake)
+            if handshake is not None:  # a form waits for it: ahead of the queue
+                await self.work(job, handshake)
+            else:
+                async with self.running:
+                    await self.work(job, None)
         except Exception:
             await self.inbox.done(item)  # a bug would fail again: not worth a replay
             raise
         await self.inbox.done(item)
+
+    async def work(self, job: Job, handshake: Handshake | None) -> None:
+        # A replayed job passed the duplicate check before its process stopped.
+        fresh = job.event_id is None or job.origin.replayed
+        if fresh or await self.first_delivery(str(job.event_id)):
+            if job.command is not None:
+                await run_command(self.dialogue, job.origin, job.command)
+            elif job.event is not None:
+                await self.dialogue.turn(job.origin, job.event, handshake)
 
     async def first_delivery(self, event_id: str) -> bool:
         """Whether this Events API delivery is the first one seen (a retry is not)."""

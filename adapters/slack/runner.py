@@ -70,7 +70,7 @@ def web_app(slack: SlackApp, store: Store, signing_secret: str | None = None) ->
     if signing_secret is None:
         signing_secret = slack.bolt._signing_secret  # AsyncApp has no public getter
     app = slack.bolt.web_app(path=EVENTS_PATH)
-    app.middlewares.append(slack_guard(signing_secret, EVENTS_PATH))
+    app.middlewares.append(slack_guard(signing_secret, EVENTS_PATH, slack.bolt))
     app.router.add_get(HEALTH_PATH, healthz)
     return app
 
