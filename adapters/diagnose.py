@@ -18,10 +18,10 @@ from typing import Any
 from adapters.console.escape import terminal_escape
 from bot.catalog import Catalog, CatalogError, Escape, load_catalog, plain
 from bot.schema import SchemaError, load_schema
-from bot.scoring import ScoringError
 from bot.validation import AnswerProblem, check_answers
 from bot.verdict import Verdict, diagnose
-from bot.verdict_view import verdict_text, verdict_view
+from bot.verdict.scoring import ScoringError
+from bot.verdict.view import verdict_text, verdict_view
 from bot.views import VerdictView
 
 BAD_INPUT = 2

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bot.catalog import Catalog, CatalogError, catalog_problems, load_catalog
 from bot.schema import PROMPTS_DIR, Kind, Schema, SchemaError, load_schema
-from bot.scoring import ScoringError, default_weights, load_weights
+from bot.verdict.scoring import ScoringError, default_weights, load_weights
 
 
 def schema_text_problems(schema: Schema, catalog: Catalog, root: Path = PROMPTS_DIR) -> list[str]:

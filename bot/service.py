@@ -14,7 +14,7 @@ from bot.render import format_answer, question_label, question_view, review_view
 from bot.schema import Schema
 from bot.store import Store, StoreUnavailable
 from bot.verdict import diagnose
-from bot.verdict_view import verdict_view
+from bot.verdict.view import verdict_view
 from bot.views import CodedText, QuestionView, Recorded, Reply, ReviewView, VerdictView
 
 log = logging.getLogger(__name__)

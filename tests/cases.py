@@ -20,3 +20,29 @@ def typed_answers(case: str) -> Typed:
 
 BURRITO = typed_answers("burrito")
 LICENCE_PLATE = typed_answers("licence_plate")
+
+
+# The verdict's codes, as the public JSON verdict spells them: what every text table must cover.
+REASONS = (
+    "absent",
+    "b2b_personal",
+    "personal_no_hooks",
+    "personal_with_hooks",
+    "personal_only",
+    "presence_unknown",
+    "presence_missing",
+    "audience_fits",
+    "engaged_hooks",
+    "engaged_no_hooks",
+    "engaged_hooks_missing",
+    "honesty_cap",
+)
+HEADLINES = (
+    "no_network",
+    "platforms_unknown",
+    "listening",
+    "nobody_listening",
+    "focus",
+    "test_first",
+)
+CHANNELS = ("email", "flyers", "direct_outreach", "events", "community", "website")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.catalog import Catalog
 from bot.schema import Kind
-from bot.verdict_view import verdict_text
+from bot.verdict.view import verdict_text
 from bot.views import QuestionView, Reply, ReviewView
 
 

@@ -28,7 +28,7 @@ from bot.render import question_view, review_view
 from bot.schema import Kind, load_schema
 from bot.validation import check_answers
 from bot.verdict import diagnose
-from bot.verdict_view import verdict_view
+from bot.verdict.view import verdict_view
 from bot.views import (
     ChoiceView,
     CodedText,

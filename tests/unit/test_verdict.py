@@ -12,10 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.schema import AnswerValue, Kind, SchemaEntry, load_schema
-from bot.scoring import ScoringError, load_weights
 from bot.validation import check_answers
 from bot.verdict import DROP, ENGAGE, TEST, Flip, Verdict, diagnose
-from bot.verdict_rules import CHANNELS, HEADLINES, RANK, REASONS, WARNINGS, judge_platform
+from bot.verdict.rules import RANK, WARNINGS, judge_platform
+from bot.verdict.scoring import ScoringError, load_weights
+from tests.cases import CHANNELS, HEADLINES, REASONS
 
 SCHEMA = load_schema()
 DATA = Path(__file__).resolve().parent.parent / "data"

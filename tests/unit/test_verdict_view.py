@@ -16,9 +16,10 @@ from bot.catalog import Escape, catalog_problems, load_catalog, plain
 from bot.schema import AnswerValue, Kind, SchemaEntry, load_schema
 from bot.validation import check_answers
 from bot.verdict import diagnose
-from bot.verdict_rules import CHANNELS, HEADLINES, REASONS, WARNINGS
-from bot.verdict_view import verdict_text, verdict_view
+from bot.verdict.rules import WARNINGS
+from bot.verdict.view import verdict_text, verdict_view
 from bot.views import VerdictView
+from tests.cases import CHANNELS, HEADLINES, REASONS
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA, CATALOG = load_schema(), load_catalog()

@@ -1,47 +1,12 @@
-"""The verdict: a pure function from answers to machine codes (no text, no I/O of its own).
-
-``diagnose(answers)`` gives, per chosen platform, ``engage`` / ``test`` / ``drop`` with reason
-codes that name the answers behind them; warning codes; ranked alternatives; a 0–100 listening
-score; a headline code; and, per platform, the single answer change that would flip its call.
-Texts are added by :mod:`bot.verdict_view`. Answers may be partial: a missing answer is unknown.
-"""
+"""Per platform, the single answer change that would flip its call (pure)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 
-from bot.schema import Answers, AnswerValue, Kind, Question, Schema, load_schema
-from bot.scoring import Weights, default_weights, listening_score
-from bot.verdict_rules import (
-    DROP,
-    ENGAGE,
-    RANK,
-    TEST,
-    WARNINGS,
-    Alternative,
-    PlatformVerdict,
-    Reason,
-    alternatives,
-    headline,
-    judge_platform,
-    many,
-    warnings,
-)
-
-__all__ = [
-    "DROP",
-    "ENGAGE",
-    "TEST",
-    "WARNINGS",
-    "Alternative",
-    "Flip",
-    "PlatformVerdict",
-    "Reason",
-    "Verdict",
-    "diagnose",
-]
+from bot.schema import Answers, AnswerValue, Kind, Question, Schema
+from bot.verdict.rules import RANK, PlatformVerdict, judge_platform
 
 NOT_FLIPPED_BY = frozenset({"platforms"})
 """Questions a flip never changes (besides text questions): choosing networks is the user's."""
@@ -58,48 +23,7 @@ class Flip:
     verdict: str
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    platforms: tuple[PlatformVerdict, ...]
-    warnings: tuple[str, ...]
-    alternatives: tuple[Alternative, ...]
-    """Best first."""
-    score: int
-    """The 0–100 listening score."""
-    headline: str
-    flips: tuple[Flip, ...]
-    """At most one per platform, in the order of :attr:`platforms`."""
-
-
-@cache
-def _default_schema() -> Schema:
-    return load_schema()
-
-
-def diagnose(
-    answers: Answers, *, schema: Schema | None = None, weights: Weights | None = None
-) -> Verdict:
-    """The verdict for a (possibly partial) set of answers.
-
-    ``schema`` and ``weights`` default to the shipped ``prompts/questions.toml`` and
-    ``prompts/scoring.toml``, read once.
-    """
-    schema = schema or _default_schema()
-    weights = weights or default_weights()
-    calls = tuple(judge_platform(p, answers) for p in many(answers, "platforms") or ())
-    return Verdict(
-        platforms=calls,
-        warnings=warnings(answers),
-        alternatives=alternatives(answers, calls, weights.alternative),
-        score=listening_score(answers, weights),
-        headline=headline(answers, calls),
-        flips=_flips(calls, answers, schema),
-    )
-
-
-def _flips(
-    calls: tuple[PlatformVerdict, ...], answers: Answers, schema: Schema
-) -> tuple[Flip, ...]:
+def flips(calls: tuple[PlatformVerdict, ...], answers: Answers, schema: Schema) -> tuple[Flip, ...]:
     """Per platform, the single answer change that changes its call: the biggest improvement if
     any, else the smallest step down; ties go to the earlier question and choice."""
     best: dict[str, tuple[tuple[int, int], Flip]] = {}

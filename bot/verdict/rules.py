@@ -18,34 +18,6 @@ RANK = {DROP: 0, TEST: 1, ENGAGE: 2}
 WARNINGS = ("bought_growth", "resource_drain", "vanity_metrics", "broadcast_only")
 """Every warning code, in the order they are shown."""
 
-REASONS = (
-    "absent",
-    "b2b_personal",
-    "personal_no_hooks",
-    "personal_with_hooks",
-    "personal_only",
-    "presence_unknown",
-    "presence_missing",
-    "audience_fits",
-    "engaged_hooks",
-    "engaged_no_hooks",
-    "engaged_hooks_missing",
-    "honesty_cap",
-)
-"""Every reason code a platform's call can give (public: the JSON verdict's ``reason_codes``)."""
-
-HEADLINES = (
-    "no_network",
-    "platforms_unknown",
-    "listening",
-    "nobody_listening",
-    "focus",
-    "test_first",
-)
-
-CHANNELS = ("email", "flyers", "direct_outreach", "events", "community", "website")
-"""Every alternative channel; each alternative's reason code is a key of scoring's ranking."""
-
 _FEW_BUYERS = ("handful", "niche")
 _MANY_BUYERS = ("community", "mass")
 _QUIET = ("silence", "reactions")
