@@ -31,15 +31,15 @@ HEAVY = (*PLATFORM_LIBRARIES, "aiohttp", "sqlalchemy", "alembic", "aiosqlite", "
 _DUMP = """
 import atexit, sys
 atexit.register(lambda: print("MODULES", *sorted(sys.modules), file=sys.stderr))
-from adapters.main import main
+from adapters.cli.main import main
 sys.exit(main(sys.argv[1:]))
 """
 
 
 def chat_command() -> list[str]:
-    """The installed ``ecoute`` script next to this Python, else ``python -m adapters.main``."""
+    """The installed ``ecoute`` script next to this Python, else ``python -m adapters.cli.main``."""
     script = Path(sys.executable).with_name("ecoute")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "adapters.main"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "adapters.cli.main"]
 
 
 def chat_env(folder: Path) -> dict[str, str]:

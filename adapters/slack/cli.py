@@ -63,7 +63,7 @@ def _manifest(argv: list[str]) -> int:
 
 
 def _serve(*, http: bool, port: int | None) -> int:
-    from adapters.main import configure_logging
+    from adapters.cli.main import configure_logging
     from adapters.slack.config import slack_config
     from bot.settings import load_settings
 

@@ -13,7 +13,7 @@ import sys
 
 from aiohttp import web
 
-from adapters.main import configure_logging
+from adapters.cli.main import configure_logging
 from adapters.slack.config import Mode, slack_config
 from adapters.slack.runner import build_slack, settle_memory, web_app
 from bot.app import open_core

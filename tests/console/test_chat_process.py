@@ -48,7 +48,7 @@ def run_chat(tmp_path: Path, lang: str, lines: list[str], *args: str) -> str:
     import subprocess
 
     done = subprocess.run(
-        [sys.executable, "-m", "adapters.main", *args],
+        [sys.executable, "-m", "adapters.cli.main", *args],
         input="\n".join(lines) + "\n",
         capture_output=True,
         text=True,
@@ -95,7 +95,7 @@ async def _read_until(stream: asyncio.StreamReader, marker: str) -> str:
 async def test_killed_mid_interview_resumes_at_same_question(tmp_path: Path) -> None:
     env = chat_env(tmp_path, "en_US")
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "adapters.main", "chat",
+        sys.executable, "-m", "adapters.cli.main", "chat",
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, cwd=tmp_path, env=env,
     )  # fmt: skip
     assert proc.stdin is not None

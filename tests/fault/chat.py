@@ -32,7 +32,7 @@ class ChatProcess:
             PYTHONPATH=str(ROOT),
         )
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "adapters.main", "chat", "--user", "fault", *args,
+            sys.executable, "-m", "adapters.cli.main", "chat", "--user", "fault", *args,
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT, cwd=folder, env=env,
         )  # fmt: skip

@@ -127,7 +127,7 @@ class Server:
 def ecoute_slack(db: Path, api_url: str, port: int | None = None, **extra: str) -> Server:
     """``ecoute slack --http --port P`` on ``db``, talking to the Web API at ``api_url``."""
     port = port or free_port()
-    argv = [sys.executable, "-m", "adapters.main", "slack", "--http", "--port", str(port)]
+    argv = [sys.executable, "-m", "adapters.cli.main", "slack", "--http", "--port", str(port)]
     return Server(argv, slack_env(db, api_url, **extra), port)
 
 

@@ -14,7 +14,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Connection
 
-from adapters import db
+from adapters.cli import db
 from bot.errors import ConfigError
 from bot.migrate import alembic_config, head_revision, migration_engine, upgrade
 from bot.settings import DEFAULT_DATABASE_URL, load_settings
@@ -51,7 +51,7 @@ def test_db_reports_bad_usage_and_unreachable_databases(
 
 
 def test_ecoute_db_upgrade_is_the_default_database_in_data(tmp_path: Path) -> None:
-    script = "import sys; from adapters.db import main; sys.exit(main(sys.argv[1:]))"
+    script = "import sys; from adapters.cli.db import main; sys.exit(main(sys.argv[1:]))"
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
     done = subprocess.run(
         [sys.executable, "-c", script, "upgrade"],

@@ -99,7 +99,7 @@ def test_the_wheel_carries_the_prompts_and_the_migrations(wheel: Path) -> None:
         "migrations/versions/0001_initial.py",
         f"migrations/versions/{SCHEMA_REVISION}.py",
         "bot/schema.py",
-        "adapters/main.py",
+        "adapters/cli/main.py",
     ):
         assert needed in names
     assert data_files() <= names, data_files() - names

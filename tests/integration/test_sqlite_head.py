@@ -21,7 +21,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Connection
 
-from adapters import db
+from adapters.cli import db
 from bot.migrate import MIGRATIONS, current, head_revision, migration_engine, upgrade
 from bot.sql_store import SCHEMA_REVISION, open_store
 from bot.sqlite_backend import statements

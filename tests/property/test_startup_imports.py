@@ -18,7 +18,7 @@ MIGRATION_LIBRARIES = {"alembic", "sqlalchemy", "aiosqlite", "asyncpg"}
 _CHAT = """
 import atexit, sys
 atexit.register(lambda: print("MODULES", *sorted(sys.modules), file=sys.stderr))
-from adapters.main import main
+from adapters.cli.main import main
 sys.exit(main(["chat", "--user", "imports"]))
 """
 _IMPORT = """

@@ -75,7 +75,7 @@ def _run_cli(
         [
             sys.executable,
             "-c",
-            "import sys; from adapters.main import main; sys.exit(main())",
+            "import sys; from adapters.cli.main import main; sys.exit(main())",
             *args,
         ],
         cwd=cwd,

@@ -41,7 +41,7 @@ async def test_ecoute_slack_http_serves_and_stops_on_sigterm(
         PORT=str(unused_tcp_port),
         LOG_LEVEL="INFO",
     )
-    code = "import sys; from adapters.main import main; sys.exit(main(['slack', '--http']))"
+    code = "import sys; from adapters.cli.main import main; sys.exit(main(['slack', '--http']))"
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-c", code, cwd=tmp_path, env=env, stderr=asyncio.subprocess.PIPE
     )

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from adapters.diagnose import main
+from adapters.cli.diagnose import main
 from bot.catalog import load_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -192,8 +192,8 @@ def test_json_keeps_user_text_as_is_and_text_strips_controls(
 
 def _command(*args: str) -> list[str]:
     if (ROOT / "adapters" / "main.py").exists():
-        return [sys.executable, "-m", "adapters.main", "diagnose", *args]
-    code = "import sys; from adapters.diagnose import main; sys.exit(main(sys.argv[1:]))"
+        return [sys.executable, "-m", "adapters.cli.main", "diagnose", *args]
+    code = "import sys; from adapters.cli.diagnose import main; sys.exit(main(sys.argv[1:]))"
     return [sys.executable, "-c", code, *args]
 
 
@@ -216,7 +216,7 @@ def test_the_installed_command_prints_the_verdict() -> None:
 
 def test_the_command_loads_no_chat_platform() -> None:
     code = (
-        "import sys, io; from adapters.diagnose import main; sys.stdout = io.StringIO();"
+        "import sys, io; from adapters.cli.diagnose import main; sys.stdout = io.StringIO();"
         f"assert main(['--answers', {LICENCE!r}]) == 0;"
         "roots = {m.split('.')[0] for m in sys.modules};"
         "loaded = roots & {'slack_bolt', 'slack_sdk', 'discord'};"

@@ -65,7 +65,7 @@ def test_bad_schema_named(prompts: Path) -> None:
 
 def test_cli_exit_status() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "adapters.main", "prompts", "check"],
+        [sys.executable, "-m", "adapters.cli.main", "prompts", "check"],
         capture_output=True, text=True, cwd=ROOT, timeout=60, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr

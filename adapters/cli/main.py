@@ -85,7 +85,7 @@ def _chat(argv: list[str]) -> int:
 
 
 def _diagnose(argv: list[str]) -> int:
-    from adapters.diagnose import main as diagnose_main
+    from adapters.cli.diagnose import main as diagnose_main
 
     return diagnose_main(argv)
 
@@ -107,7 +107,7 @@ def _prompts(argv: list[str]) -> int:
 
 
 def _db(argv: list[str]) -> int:
-    from adapters.db import main as db_main
+    from adapters.cli.db import main as db_main
 
     return db_main(argv)
 
