@@ -15,7 +15,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
-from bot.app import Core, open_core
+from bot.bootstrap import Core, open_core
 from bot.errors import ConfigError
 from bot.settings import Settings
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from collections.abc import Callable, Sequence
 
+from adapters.cli.logs import configure_logging
 from bot.catalog import CatalogError
 from bot.errors import ConfigError
 from bot.schema import SchemaError
-from bot.settings import Settings, load_settings
+from bot.settings import load_settings
 
 USAGE = """\
 usage: ecoute <command> [options]
@@ -57,14 +57,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-
-
-def configure_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=getattr(logging, settings.log_level, logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
 
 
 def _run(argv: list[str]) -> int:

@@ -17,7 +17,7 @@ from typing import TextIO
 
 from adapters.console.escape import terminal_escape
 from adapters.console.layout import layout_reply
-from bot.app import Core, open_core
+from bot.bootstrap import Core, open_core
 from bot.catalog import Catalog
 from bot.events import (
     Answer,

@@ -12,7 +12,7 @@ import discord
 from adapters.discord.client import EcouteClient, application_id, configure_endpoints
 from adapters.discord.runner import HOW_TO_CONNECT, run
 from adapters.discord.sync import SyncLedger, clear_commands, sync_commands
-from bot.app import Core, open_core
+from bot.bootstrap import Core, open_core
 from bot.errors import ConfigError
 from bot.settings import Settings, load_settings
 

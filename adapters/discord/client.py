@@ -24,7 +24,7 @@ from adapters.discord.modal import persistent_modal
 from adapters.discord.sync import SyncLedger, sync_commands
 from adapters.discord.texts import Texts
 from adapters.discord.tree import EcouteTree
-from bot.app import Core
+from bot.bootstrap import Core
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 
 from adapters.discord.client import configure_endpoints, new_client
-from bot.app import Core
+from bot.bootstrap import Core
 from bot.errors import ConfigError
 
 HOW_TO_CONNECT = (

@@ -31,7 +31,7 @@ from adapters.slack.jobs import Job, Jobs
 from adapters.slack.origin import Origin
 from adapters.slack.payloads import NoUser, key_of
 from adapters.slack.state import Background
-from bot.app import Core
+from bot.bootstrap import Core
 from bot.events import Answer
 
 log = logging.getLogger(__name__)

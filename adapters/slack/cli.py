@@ -63,7 +63,7 @@ def _manifest(argv: list[str]) -> int:
 
 
 def _serve(*, http: bool, port: int | None) -> int:
-    from adapters.cli.main import configure_logging
+    from adapters.cli.logs import configure_logging
     from adapters.slack.config import slack_config
     from bot.settings import load_settings
 
@@ -77,7 +77,7 @@ def _serve(*, http: bool, port: int | None) -> int:
 async def _run(settings: Settings, *, http: bool, port: int | None) -> None:
     """Serve until cancelled or SIGTERM (how Heroku stops a dyno): work in flight is drained."""
     from adapters.slack.runner import run
-    from bot.app import open_core
+    from bot.bootstrap import open_core
 
     main = asyncio.current_task()
     assert main is not None

@@ -14,7 +14,7 @@ from adapters.slack.app import SlackApp, create_app
 from adapters.slack.config import Mode, slack_config
 from adapters.slack.guard import slack_guard
 from adapters.slack.oauth import oauth_engine, oauth_settings
-from bot.app import Core
+from bot.bootstrap import Core
 from bot.store import Store
 
 log = logging.getLogger(__name__)

@@ -13,10 +13,10 @@ import sys
 
 from aiohttp import web
 
-from adapters.cli.main import configure_logging
+from adapters.cli.logs import configure_logging
 from adapters.slack.config import Mode, slack_config
 from adapters.slack.runner import build_slack, settle_memory, web_app
-from bot.app import open_core
+from bot.bootstrap import open_core
 from bot.errors import ConfigError
 from bot.settings import Settings, load_settings
 

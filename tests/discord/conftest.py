@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import adapters.discord  # noqa: F401  (first: silences discord.py's audioop warning)
-from bot.app import Core, open_core
+from bot.bootstrap import Core, open_core
 from bot.settings import Settings
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.harness import assert_sent_well

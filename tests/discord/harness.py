@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from adapters.discord.client import EcouteClient, configure_endpoints, new_client
-from bot.app import Core
+from bot.bootstrap import Core
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.oracle import message_problems, modal_problems
 

@@ -9,7 +9,7 @@ import pytest
 
 from adapters.discord.cli import main
 from adapters.discord.runner import run
-from bot.app import Core
+from bot.bootstrap import Core
 from bot.errors import ConfigError
 from bot.settings import Settings
 from tests.discord.conftest import TOKEN

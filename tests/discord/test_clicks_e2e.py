@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from bot.app import Core
+from bot.bootstrap import Core
 from bot.events import ConversationKey
 from tests.cases import BURRITO
 from tests.discord.driver import answer_all, current_question

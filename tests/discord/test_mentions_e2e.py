@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from bot.app import Core
+from bot.bootstrap import Core
 from tests.cases import BURRITO
 from tests.discord.driver import answer_all
 from tests.discord.fake_discord import FakeDiscord

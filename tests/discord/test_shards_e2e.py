@@ -13,7 +13,7 @@ import discord
 import pytest
 
 from adapters.discord.client import EcouteClient, ShardedEcouteClient, new_client
-from bot.app import Core, open_core
+from bot.bootstrap import Core, open_core
 from bot.errors import ConfigError
 from bot.settings import Settings, load_settings
 from tests.discord.driver import current_question

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from adapters.discord.cli import sync_now
 from adapters.discord.client import configure_endpoints
 from adapters.discord.sync import SyncLedger
-from bot.app import Core
+from bot.bootstrap import Core
 from bot.catalog import Catalog
 from bot.tables import discord_command_sync as command_sync
 from tests.discord.fake_discord import FakeDiscord

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from bot.app import Core
+from bot.bootstrap import Core
 from tests.discord.driver import current_question
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.harness import running

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot.app import Core
+from bot.bootstrap import Core
 from tests.discord.conftest import TOKEN
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.harness import running

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 import adapters.discord  # noqa: F401  (first: silences discord.py's audioop warning)
-from bot.app import Core, open_core
+from bot.bootstrap import Core, open_core
 from bot.events import ConversationKey
 from bot.settings import Settings
 from tests.cases import BURRITO

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from bot.app import EVENTS_KEPT_SECONDS, open_core, prune_events
+from bot.bootstrap import EVENTS_KEPT_SECONDS, open_core, prune_events
 from bot.settings import Settings
 from bot.tables import processed_events
 from tests.fakes import MemoryStore

@@ -28,7 +28,7 @@ INSTALLED = """
 import asyncio, sys
 from pathlib import Path
 import bot, bot.migrate, bot.schema
-from bot.app import load_prompts
+from bot.bootstrap import load_prompts
 from bot.settings import Settings
 site = Path(sys.argv[1]).resolve()
 for found in (Path(bot.__file__), bot.schema.PROMPTS_DIR, bot.migrate.MIGRATIONS):

@@ -13,7 +13,7 @@ from aiohttp import web
 
 from adapters.slack.app import SlackApp
 from adapters.slack.runner import EVENTS_PATH, build_slack, web_app
-from bot.app import Core, open_core
+from bot.bootstrap import Core, open_core
 from bot.settings import Settings
 from bot.store import Store
 from tests.fakes import GatedStore

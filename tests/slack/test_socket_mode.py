@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from adapters.slack.runner import build_slack, serve_socket
-from bot.app import open_core
+from bot.bootstrap import open_core
 from tests.slack import slack_requests as rq
 from tests.slack.conftest import TEAM, settings_for
 from tests.slack.driver import SlackUser, SocketTransport, kind_of
