@@ -10,6 +10,7 @@ from bot.schema import Schema, load_schema
 from bot.service import ConversationService
 from bot.settings import Settings
 from bot.store import Store, StoreUnavailable
+from bot.verdict.scoring import Weights
 
 log = logging.getLogger(__name__)
 
@@ -24,26 +25,30 @@ class Core:
     settings: Settings
     schema: Schema
     catalog: Catalog
+    weights: Weights
     store: Store
 
     def service(self, escape: Escape) -> ConversationService:
         """A conversation service whose replies are escaped for one target (Slack, terminal...)."""
-        return ConversationService(self.store, self.schema, self.catalog, escape=escape)
+        return ConversationService(
+            self.store, self.schema, self.catalog, weights=self.weights, escape=escape
+        )
 
     async def close(self) -> None:
         await self.store.close()
 
 
-def load_prompts(settings: Settings) -> tuple[Schema, Catalog]:
-    """Questions and texts, checked; raises SchemaError/CatalogError naming file and key."""
+def load_prompts(settings: Settings) -> tuple[Schema, Catalog, Weights]:
+    """Questions, texts and scoring weights, checked together; raises SchemaError/CatalogError
+    naming file and key."""
     from bot.prompts_check import check_prompts
 
     schema = load_schema()
     catalog = load_catalog(default_lang="en")
-    check_prompts(schema, catalog)
+    weights = check_prompts(schema, catalog)
     if settings.default_lang in catalog.languages:
         catalog.default_lang = settings.default_lang
-    return schema, catalog
+    return schema, catalog, weights
 
 
 async def open_core(settings: Settings) -> Core:
@@ -51,14 +56,14 @@ async def open_core(settings: Settings) -> Core:
     drop the processed event ids older than :data:`EVENTS_KEPT_SECONDS`."""
     from bot.sql_store import open_store
 
-    schema, catalog = load_prompts(settings)
+    schema, catalog, weights = load_prompts(settings)
     store = await open_store(settings.database_url)
     try:
         await prune_events(store)
     except BaseException:
         await store.close()
         raise
-    return Core(settings, schema, catalog, store)
+    return Core(settings, schema, catalog, weights, store)
 
 
 async def prune_events(store: Store) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bot.catalog import Catalog, CatalogError, catalog_problems, load_catalog
 from bot.schema import PROMPTS_DIR, Kind, Schema, SchemaError, load_schema
-from bot.verdict.scoring import ScoringError, default_weights, load_weights
+from bot.verdict.scoring import ScoringError, Weights, load_weights
 
 
 def schema_text_problems(schema: Schema, catalog: Catalog, root: Path = PROMPTS_DIR) -> list[str]:
@@ -25,13 +25,15 @@ def schema_text_problems(schema: Schema, catalog: Catalog, root: Path = PROMPTS_
     return problems
 
 
-def check_prompts(schema: Schema, catalog: Catalog) -> None:
-    """Raise :class:`CatalogError` listing every text the schema needs and lacks."""
-    problems = schema_text_problems(schema, catalog)
+def check_prompts(schema: Schema, catalog: Catalog, root: Path = PROMPTS_DIR) -> Weights:
+    """The scoring weights of ``root``, once the texts agree with ``schema``; raises
+    :class:`CatalogError` listing every text the schema needs and lacks, or what is wrong
+    with the weights."""
+    problems = schema_text_problems(schema, catalog, root)
     if problems:
         raise CatalogError("\n".join(problems))
     try:
-        default_weights()
+        return load_weights(root / "scoring.toml")
     except ScoringError as exc:
         raise CatalogError(str(exc)) from exc
 

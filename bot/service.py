@@ -14,6 +14,7 @@ from bot.render import format_answer, question_label, question_view, review_view
 from bot.schema import Schema
 from bot.store import Store, StoreUnavailable
 from bot.verdict import diagnose
+from bot.verdict.scoring import Weights, default_weights
 from bot.verdict.view import verdict_view
 from bot.views import CodedText, QuestionView, Recorded, Reply, ReviewView, VerdictView
 
@@ -38,11 +39,19 @@ class ConversationService:
     """
 
     def __init__(
-        self, store: Store, schema: Schema, catalog: Catalog, *, escape: Escape = plain
+        self,
+        store: Store,
+        schema: Schema,
+        catalog: Catalog,
+        *,
+        weights: Weights | None = None,
+        escape: Escape = plain,
     ) -> None:
+        """``weights`` default to the shipped ``prompts/scoring.toml``."""
         self.store = store
         self.schema = schema
         self.catalog = catalog
+        self.weights = weights or default_weights()
         self.escape = escape
 
     async def handle(self, key: ConversationKey, event: Event, *, locale: Locale = None) -> Reply:
@@ -172,7 +181,7 @@ class ConversationService:
         )
 
     def _verdict(self, conv: Conversation) -> VerdictView:
-        verdict = diagnose(conv.answers)
+        verdict = diagnose(conv.answers, schema=self.schema, weights=self.weights)
         view = verdict_view(verdict, conv.answers, self.catalog, conv.lang, self.escape)
         answers = review_view(self.schema, self.catalog, conv, self.escape).items
         return replace(view, answers=answers)

@@ -33,7 +33,7 @@ from bot.settings import Settings
 site = Path(sys.argv[1]).resolve()
 for found in (Path(bot.__file__), bot.schema.PROMPTS_DIR, bot.migrate.MIGRATIONS):
     assert found.resolve().is_relative_to(site), found
-schema, catalog = load_prompts(Settings())
+schema, catalog, weights = load_prompts(Settings())
 assert sorted(catalog.languages) == ["en", "fr"], catalog.languages
 asyncio.run(bot.migrate.upgrade(f"sqlite+aiosqlite:///{Path.cwd() / 'new.db'}"))
 print(asyncio.run(bot.migrate.current(f"sqlite+aiosqlite:///{Path.cwd() / 'new.db'}")))

@@ -83,4 +83,17 @@ def test_start_refused_with_missing_text(prompts: Path) -> None:
         path.write_text(text.replace("[question.honesty]", "[question.honesty_old]"), "utf-8")
     catalog = load_catalog(prompts)
     with pytest.raises(CatalogError, match=r"interview\.question\.honesty\.title: missing"):
-        check_prompts(load_schema(prompts / "questions.toml"), catalog)
+        check_prompts(load_schema(prompts / "questions.toml"), catalog, prompts)
+
+
+def test_the_weights_checked_are_those_of_the_prompts_given(prompts: Path) -> None:
+    from bot.catalog import CatalogError, load_catalog
+    from bot.prompts_check import check_prompts
+    from bot.schema import load_schema
+
+    schema, catalog = load_schema(prompts / "questions.toml"), load_catalog(prompts)
+    assert check_prompts(schema, catalog, prompts).weight["presence"] == 35
+    path = prompts / "scoring.toml"
+    path.write_text(path.read_text("utf-8").replace("presence = 35", "presence = 36"), "utf-8")
+    with pytest.raises(CatalogError, match="100"):
+        check_prompts(schema, catalog, prompts)

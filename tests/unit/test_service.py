@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import pytest
 
@@ -12,6 +13,8 @@ from bot.events import Answer, Back, Confirm, ConversationKey, Edit, Restart, Se
 from bot.schema import Kind, load_schema
 from bot.service import ConversationService
 from bot.store import StoreUnavailable
+from bot.verdict import diagnose
+from bot.verdict.scoring import default_weights
 from bot.views import QuestionView, ReviewView, VerdictView
 from tests.cases import BURRITO
 from tests.fakes import MemoryStore
@@ -74,6 +77,18 @@ async def test_whole_interview_to_verdict_and_latest_verdict(
     conv = store.conversations[KEY]
     assert conv.phase is Phase.VERDICT
     assert conv.answers["effort_hours"] == 15
+
+
+async def test_the_verdict_uses_the_weights_the_service_was_given(store: MemoryStore) -> None:
+    shipped = ConversationService(store, SCHEMA, CATALOG)
+    await finish(shipped)
+    strict = dict(default_weights().penalty) | {"no": 40}  # even "never bought" costs here
+    tuned = replace(default_weights(), penalty=strict)
+    verdict = await ConversationService(store, SCHEMA, CATALOG, weights=tuned).latest_verdict(KEY)
+    assert verdict is not None
+    answers = store.conversations[KEY].answers
+    assert verdict.score == diagnose(answers, weights=tuned).score == 60
+    assert diagnose(answers).score == 100
 
 
 async def test_progress_total_follows_platforms(service: ConversationService) -> None:
