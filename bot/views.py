@@ -86,7 +86,19 @@ class FlipView:
 
 
 @dataclass(frozen=True, slots=True)
+class VerdictTitles:
+    """The verdict's section titles (``verdict.title.*``), the same on every surface."""
+
+    verdict: str
+    networks: str
+    warnings: str
+    alternatives: str
+    flips: str
+
+
+@dataclass(frozen=True, slots=True)
 class VerdictView:
+    titles: VerdictTitles
     headline: str
     score: int
     score_label: str

@@ -28,9 +28,7 @@ def review_embeds(r: ReviewView, lang: str, texts: Texts) -> list[discord.Embed]
 def verdict_embeds(v: VerdictView, lang: str, texts: Texts) -> list[discord.Embed]:
     """Headline and score; each network with its status and reasons; warnings;
     alternatives; what would flip each verdict. Empty sections are left out."""
-    head = discord.Embed(
-        title=texts.layout(lang, "verdict.title"), description=v.headline, colour=NEUTRAL
-    )
+    head = discord.Embed(title=v.titles.verdict, description=v.headline, colour=NEUTRAL)
     head.add_field(
         name=v.score_label, value=texts.layout(lang, "verdict.score", score=v.score), inline=False
     )
@@ -38,7 +36,7 @@ def verdict_embeds(v: VerdictView, lang: str, texts: Texts) -> list[discord.Embe
     if v.platforms:
         best = min(v.platforms, key=lambda p: _RANK.get(p.verdict, len(_RANK)))
         networks = discord.Embed(
-            title=texts.layout(lang, "verdict.networks"),
+            title=v.titles.networks,
             colour=COLOURS.get(best.verdict, NEUTRAL),
         )
         for p in v.platforms:
@@ -54,22 +52,20 @@ def verdict_embeds(v: VerdictView, lang: str, texts: Texts) -> list[discord.Embe
     if v.warnings:
         embeds.append(
             discord.Embed(
-                title=texts.layout(lang, "verdict.warnings"),
+                title=v.titles.warnings,
                 description=_bullets([w.text for w in v.warnings], lang, texts),
                 colour=COLOURS["test"],
             )
         )
     if v.alternatives:
-        alternatives = discord.Embed(
-            title=texts.layout(lang, "verdict.alternatives"), colour=NEUTRAL
-        )
+        alternatives = discord.Embed(title=v.titles.alternatives, colour=NEUTRAL)
         for a in v.alternatives:
             alternatives.add_field(name=a.name, value=a.text, inline=False)
         embeds.append(alternatives)
     if v.flips:
         embeds.append(
             discord.Embed(
-                title=texts.layout(lang, "verdict.flips"),
+                title=v.titles.flips,
                 description=_bullets([f.text for f in v.flips], lang, texts),
                 colour=NEUTRAL,
             )

@@ -101,7 +101,7 @@ def sections(lines: Iterable[str], title: str | None = None) -> list[Block]:
 
 def verdict_blocks(view: VerdictView, texts: Texts) -> list[Block]:
     """The verdict itself: headline, score, each network, warnings, alternatives, flips."""
-    blocks: list[Block] = [header(texts.text("verdict_title")), section(f"*{view.headline}*")]
+    blocks: list[Block] = [header(view.titles.verdict), section(f"*{view.headline}*")]
     blocks.append(context(texts.trusted("score", label=view.score_label, score=view.score)))
     for p in view.platforms:
         icon = VERDICT_ICONS.get(p.verdict, ":white_circle:")
@@ -109,14 +109,14 @@ def verdict_blocks(view: VerdictView, texts: Texts) -> list[Block]:
         blocks.extend(sections([head, *(f"• {r}" for r in p.reasons)]))
     if view.warnings:
         lines = [f":warning: {w.text}" for w in view.warnings]
-        blocks.extend(sections(lines, texts.text("warnings")))
+        blocks.extend(sections(lines, view.titles.warnings))
     if view.alternatives:
         lines = [
             texts.trusted("line.alternative", name=a.name, text=a.text) for a in view.alternatives
         ]
-        blocks.extend(sections(lines, texts.text("alternatives")))
+        blocks.extend(sections(lines, view.titles.alternatives))
     if view.flips:
-        blocks.extend(sections((f"• {f.text}" for f in view.flips), texts.text("flips")))
+        blocks.extend(sections((f"• {f.text}" for f in view.flips), view.titles.flips))
     return blocks[: MAX_BLOCKS - 3]
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from bot.catalog import Catalog, Escape, plain
 from bot.schema import Answers, AnswerValue
 from bot.verdict import Verdict
-from bot.views import AlternativeView, CodedText, FlipView, PlatformView, VerdictView
+from bot.views import AlternativeView, CodedText, FlipView, PlatformView, VerdictTitles, VerdictView
 
 _ONE = (
     "business_model",
@@ -125,6 +125,7 @@ def verdict_view(
         for f in verdict.flips
     )
     return VerdictView(
+        titles=VerdictTitles(*(shown(f"title.{name}") for name in VerdictTitles.__slots__)),
         headline=headline,
         score=verdict.score,
         score_label=shown("score_label"),
