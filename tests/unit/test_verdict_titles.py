@@ -28,7 +28,7 @@ def licence_plate() -> Answers:
 def test_every_surface_shows_the_cores_titles(lang: str) -> None:
     answers = licence_plate()
     view = verdict_view(diagnose(answers), answers, CATALOG, lang, plain)
-    assert view.warnings and view.alternatives and view.flips  # every section is shown
+    assert all((view.warnings, view.alternatives, view.flips))  # every section is shown
     blocks = verdict_blocks(view, SlackTexts(CATALOG, lang))
     embeds = verdict_embeds(view, lang, DiscordTexts(CATALOG))
     slack = json.dumps([b.to_dict() for b in blocks], ensure_ascii=False)
