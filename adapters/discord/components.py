@@ -138,19 +138,19 @@ def question_components(q: QuestionView, lang: str, user: str, texts: Texts) -> 
             EcouteSelect(
                 cid(Action.SELECT),
                 options,
-                placeholder=texts.label(lang, "choose"),
+                placeholder=texts.ui(lang, "choose"),
                 min_values=0 if many else 1,
                 max_values=len(options) if many else 1,
                 row=0,
             )
         )
         if many:
-            view.add_item(EcouteButton(cid(Action.NONE), texts.label(lang, "none_yet"), row=1))
+            view.add_item(EcouteButton(cid(Action.NONE), texts.ui(lang, "none_yet"), row=1))
     else:  # text and numbers are typed in a modal
-        label = texts.label(lang, "answer_button")
+        label = texts.ui(lang, "answer_button")
         view.add_item(EcouteButton(cid(Action.TYPE), label, style=ButtonStyle.primary, row=1))
     if q.can_go_back:
-        view.add_item(EcouteButton(cid(Action.BACK), texts.label(lang, "back"), row=2))
+        view.add_item(EcouteButton(cid(Action.BACK), texts.ui(lang, "back"), row=2))
     return view
 
 
@@ -163,12 +163,12 @@ def review_components(r: ReviewView, lang: str, user: str, texts: Texts) -> ui.V
     ]
     if options:
         edit = CustomId(Action.EDIT, lang, user)
-        view.add_item(EcouteSelect(edit, options, placeholder=texts.label(lang, "edit"), row=0))
+        view.add_item(EcouteSelect(edit, options, placeholder=texts.ui(lang, "edit"), row=0))
     confirm = CustomId(Action.CONFIRM, lang, user)
     view.add_item(
-        EcouteButton(confirm, texts.label(lang, "confirm"), style=ButtonStyle.success, row=1)
+        EcouteButton(confirm, texts.ui(lang, "confirm"), style=ButtonStyle.success, row=1)
     )
-    view.add_item(EcouteButton(CustomId(Action.BACK, lang, user), texts.label(lang, "back"), row=1))
+    view.add_item(EcouteButton(CustomId(Action.BACK, lang, user), texts.ui(lang, "back"), row=1))
     return view
 
 
@@ -187,11 +187,9 @@ def verdict_components(v: VerdictView, lang: str, user: str, texts: Texts) -> ui
         change = CustomId(Action.BACK, lang, user)
         view.add_item(EcouteButton(change, texts.plain(lang, "verdict.change"), row=1))
     restart = CustomId(Action.RESTART, lang, user)
-    view.add_item(
-        EcouteButton(restart, texts.label(lang, "restart"), style=ButtonStyle.danger, row=1)
-    )
+    view.add_item(EcouteButton(restart, texts.ui(lang, "restart"), style=ButtonStyle.danger, row=1))
     share = CustomId(Action.SHARE, lang, user)
-    view.add_item(EcouteButton(share, texts.label(lang, "share"), style=ButtonStyle.primary, row=1))
+    view.add_item(EcouteButton(share, texts.ui(lang, "share"), style=ButtonStyle.primary, row=1))
     return view
 
 

@@ -19,7 +19,7 @@ _RANK = {"engage": 0, "test": 1, "drop": 2}
 def review_embeds(r: ReviewView, lang: str, texts: Texts) -> list[discord.Embed]:
     """One embed: the intro, then each answer as a field."""
     embed = discord.Embed(title=r.title, description=r.intro, colour=NEUTRAL)
-    empty = texts.layout(lang, "review.empty")
+    empty = texts.trusted(lang, "review.empty")
     for item in r.items:
         embed.add_field(name=item.label, value=item.answer or empty, inline=True)
     return [embed]
@@ -30,7 +30,7 @@ def verdict_embeds(v: VerdictView, lang: str, texts: Texts) -> list[discord.Embe
     alternatives; what would flip each verdict. Empty sections are left out."""
     head = discord.Embed(title=v.titles.verdict, description=v.headline, colour=NEUTRAL)
     head.add_field(
-        name=v.score_label, value=texts.layout(lang, "verdict.score", score=v.score), inline=False
+        name=v.score_label, value=texts.trusted(lang, "verdict.score", score=v.score), inline=False
     )
     embeds = [head]
     if v.platforms:
@@ -40,10 +40,10 @@ def verdict_embeds(v: VerdictView, lang: str, texts: Texts) -> list[discord.Embe
             colour=COLOURS.get(best.verdict, NEUTRAL),
         )
         for p in v.platforms:
-            name = texts.layout(
+            name = texts.trusted(
                 lang,
                 "verdict.platform",
-                marker=texts.layout(lang, f"verdict.marker.{p.verdict}"),
+                marker=texts.trusted(lang, f"verdict.marker.{p.verdict}"),
                 name=p.name,
                 verdict=p.verdict_label,
             )
@@ -75,5 +75,5 @@ def verdict_embeds(v: VerdictView, lang: str, texts: Texts) -> list[discord.Embe
 
 def _bullets(lines: tuple[str, ...] | list[str], lang: str, texts: Texts) -> str:
     if not lines:
-        return texts.layout(lang, "review.empty")
-    return "\n".join(texts.layout(lang, "bullet", text=line) for line in lines)
+        return texts.trusted(lang, "review.empty")
+    return "\n".join(texts.trusted(lang, "bullet", text=line) for line in lines)

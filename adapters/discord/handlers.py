@@ -78,7 +78,7 @@ class Handler:
         exchange = Exchange(interaction, self.budget)
         async with _guarded(exchange, self, cid.lang):
             if not cid.belongs_to(interaction.user.id):
-                await exchange.notice(self.texts.message(cid.lang, "not_yours"))
+                await exchange.notice(self.texts.text(cid.lang, "not_yours"))
             elif cid.action is Action.TYPE:  # a modal must be the first response: no I/O first
                 question = self.schema.question(cid.question)
                 user = str(interaction.user.id)
@@ -99,9 +99,9 @@ class Handler:
         lang = cid.lang if cid else self.texts.pick(locale_of(interaction))
         async with _guarded(exchange, self, lang):
             if cid is None:
-                await exchange.notice(self.texts.message(lang, "error"))
+                await exchange.notice(self.texts.text(lang, "error"))
             elif not cid.belongs_to(interaction.user.id):
-                await exchange.notice(self.texts.message(cid.lang, "not_yours"))
+                await exchange.notice(self.texts.text(cid.lang, "not_yours"))
             else:
                 event = Answer(value, question=cid.question or None)
                 await self._turn(exchange, event, new_message=False)
@@ -126,7 +126,7 @@ class Handler:
 
         verdict, lang = await exchange.run(find(), Slow.UPDATE)
         if verdict is None:
-            await exchange.notice(self.texts.message(lang, "share.nothing"))
+            await exchange.notice(self.texts.text(lang, "share.nothing"))
             return
         who = exchange.interaction.user.display_name
         await exchange.send(shared_message(verdict, lang, who, self.texts), ephemeral=False)
@@ -160,7 +160,7 @@ async def _guarded(exchange: Exchange, handler: Handler, lang: str) -> AsyncIter
         log.exception("Discord refused the response to interaction %s", exchange.interaction.id)
     except Exception:
         log.exception("interaction %s failed", exchange.interaction.id)
-        await _tell(exchange, handler.texts.message(lang, "error"))
+        await _tell(exchange, handler.texts.text(lang, "error"))
 
 
 async def _tell(exchange: Exchange, text: str) -> None:

@@ -43,9 +43,9 @@ def reply_message(reply: Reply, user: str, texts: Texts) -> Outgoing:
     lines: list[str] = []
     if reply.recorded is not None:
         r = reply.recorded
-        lines.append(texts.layout(lang, "recorded", label=r.label, answer=r.answer))
+        lines.append(texts.trusted(lang, "recorded", label=r.label, answer=r.answer))
     for notice in reply.notices:
-        lines.append(texts.layout(lang, "notice", text=_quoted(notice.text)))
+        lines.append(texts.trusted(lang, "notice", text=_quoted(notice.text)))
     view = reply.view
     if isinstance(view, QuestionView):
         lines.append(_question_text(view, lang, texts))
@@ -67,7 +67,7 @@ def reply_message(reply: Reply, user: str, texts: Texts) -> Outgoing:
 def shared_message(verdict: VerdictView, lang: str, who: str, texts: Texts) -> Outgoing:
     """The verdict posted in the channel for everyone, with a button to run one's own."""
     return Outgoing(
-        content=texts.message(lang, "share.intro", user=who),
+        content=texts.text(lang, "share.intro", user=who),
         embeds=verdict_embeds(verdict, lang, texts),
         view=shared_components(lang, texts),
     ).fitted()
@@ -79,9 +79,9 @@ def text_message(text: str) -> Outgoing:
 
 
 def _question_text(q: QuestionView, lang: str, texts: Texts) -> str:
-    text = texts.layout(lang, "question", progress=q.progress, title=q.title, hint=q.hint)
+    text = texts.trusted(lang, "question", progress=q.progress, title=q.title, hint=q.hint)
     if q.current:
-        text += "\n" + texts.layout(lang, "current", answer=q.current)
+        text += "\n" + texts.trusted(lang, "current", answer=q.current)
     return text
 
 

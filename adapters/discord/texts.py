@@ -7,10 +7,10 @@ from bot.catalog import Catalog, plain
 
 
 class Texts:
-    """Localised texts for Discord layouts.
-
-    Values given to :meth:`layout` must already be escaped (they come from a view); values
-    given to :meth:`message` are raw and get escaped here.
+    """Localised texts for Discord, with the Slack adapter's vocabulary: :meth:`text` escapes
+    raw values, :meth:`trusted` prints values already escaped (they come from a view),
+    :meth:`ui` is a shared button label, :meth:`core` any core text; :meth:`plain` is for the
+    places Discord shows without markdown (labels, modals, command texts).
     """
 
     def __init__(self, catalog: Catalog) -> None:
@@ -23,7 +23,7 @@ class Texts:
     def pick(self, locale: str | None) -> str:
         return self.catalog.pick(locale)
 
-    def label(self, lang: str, key: str) -> str:
+    def ui(self, lang: str, key: str) -> str:
         """A shared UI label (``interview.ui.<key>``) for a button or a placeholder."""
         return plain_label(self.catalog.text(lang, f"interview.ui.{key}"))
 
@@ -31,11 +31,11 @@ class Texts:
         """``discord.<key>`` for places without markdown (labels, modals, command texts)."""
         return plain_label(self.catalog.text(lang, f"discord.{key}", plain, **values))
 
-    def layout(self, lang: str, key: str, **escaped: object) -> str:
+    def trusted(self, lang: str, key: str, **escaped: object) -> str:
         """``discord.<key>`` around values that are already escaped for Discord."""
         return self.catalog.text(lang, f"discord.{key}", plain, **escaped)
 
-    def message(self, lang: str, key: str, **raw: object) -> str:
+    def text(self, lang: str, key: str, **raw: object) -> str:
         """``discord.<key>`` with raw values, escaped for Discord markdown."""
         return self.catalog.text(lang, f"discord.{key}", discord_escape, **raw)
 

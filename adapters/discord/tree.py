@@ -51,7 +51,7 @@ class EcouteTree(app_commands.CommandTree[ClientT]):
         else:
             log.error("command failed in interaction %s", interaction.id, exc_info=error)
             key = "error"
-        await answer(interaction, self.texts.message(self.texts.pick(locale(interaction)), key))
+        await answer(interaction, self.texts.text(self.texts.pick(locale(interaction)), key))
 
 
 def stale_what(error: app_commands.AppCommandError) -> str:
