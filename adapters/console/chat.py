@@ -18,7 +18,7 @@ from typing import TextIO
 from adapters.console.escape import terminal_escape
 from adapters.console.layout import layout_reply
 from bot.bootstrap import Core, open_core
-from bot.catalog import Catalog
+from bot.chat import Failure, command_words, guarded
 from bot.events import (
     Answer,
     Back,
@@ -33,20 +33,9 @@ from bot.events import (
 )
 from bot.schema import Kind
 from bot.settings import load_settings
-from bot.store import StoreUnavailable
 from bot.views import QuestionView, Reply, ReviewView
 
 QUIT = "quit"
-
-
-def command_words(catalog: Catalog) -> dict[str, str]:
-    """Every language's command word -> the command it means (``retour`` -> ``back``)."""
-    words: dict[str, str] = {}
-    for lang in catalog.languages:
-        for command in ("back", "restart", "help", "quit", "lang", "confirm", "none"):
-            for word in catalog.text(lang, f"console.words.{command}").split():
-                words[word.casefold()] = command
-    return words
 
 
 def parse_line(line: str, reply: Reply, words: dict[str, str]) -> Event | str:
@@ -110,10 +99,11 @@ async def converse(core: Core, key: ConversationKey, stdin: TextIO, stdout: Text
         if isinstance(event, str):  # QUIT, or the end of input
             stdout.write("\n" + catalog.text(reply.lang, "console.bye") + "\n")
             return
-        try:
-            reply = await service.handle(key, event)
-        except StoreUnavailable:
-            stdout.write("! " + service.unavailable_text(reply.lang) + "\n")
+        turn = await guarded(service, reply.lang, service.handle(key, event), who=key)
+        if isinstance(turn, Failure):
+            stdout.write("! " + turn.text + "\n")
+        else:
+            reply = turn
         stdout.write("\n")
 
 

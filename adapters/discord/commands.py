@@ -16,16 +16,17 @@ from discord.app_commands import Choice, locale_str
 
 from adapters.discord.texts import Texts
 from bot.catalog import REFERENCE_LANG
+from bot.chat import Forget
 from bot.events import Event, Help, Restart, SetLanguage, Start
 
-OnCommand = Callable[[discord.Interaction[Any], Event | None], Awaitable[None]]
-"""The handler: the event for the core, or ``None`` for "forget me"."""
+OnCommand = Callable[[discord.Interaction[Any], Event | Forget], Awaitable[None]]
+"""The handler: the event for the core, or :class:`Forget`."""
 
-SUBCOMMANDS: dict[str, Event | None] = {
+SUBCOMMANDS: dict[str, Event | Forget] = {
     "start": Start(),
     "resume": Start(),
     "restart": Restart(),
-    "forget": None,
+    "forget": Forget(),
     "help": Help(),
 }
 
@@ -99,7 +100,7 @@ def build_group(texts: Texts, on_command: OnCommand) -> app_commands.Group:
 
 
 def _simple(
-    on_command: OnCommand, event: Event | None
+    on_command: OnCommand, event: Event | Forget
 ) -> Callable[[discord.Interaction], Coroutine[Any, Any, None]]:
     async def callback(interaction: discord.Interaction) -> None:
         await on_command(interaction, event)

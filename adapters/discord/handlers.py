@@ -19,6 +19,7 @@ from adapters.discord.ids import Action, CustomId
 from adapters.discord.messages import reply_message, shared_message, text_message
 from adapters.discord.modal import answer_modal
 from adapters.discord.texts import Texts
+from bot.chat import Forget
 from bot.events import Answer, Back, Confirm, ConversationKey, Edit, Event, Restart, Start
 from bot.schema import Schema
 from bot.service import ConversationService
@@ -56,12 +57,12 @@ class Handler:
         self.texts = texts
         self.budget = budget
 
-    async def command(self, interaction: discord.Interaction[Any], event: Event | None) -> None:
-        """A slash command: ``event`` for the core, or ``None`` for forget."""
+    async def command(self, interaction: discord.Interaction[Any], event: Event | Forget) -> None:
+        """A slash command: ``event`` for the core, or :class:`Forget`."""
         lang = self.texts.pick(locale_of(interaction))
         exchange = Exchange(interaction, self.budget)
         async with _guarded(exchange, self, lang):
-            if event is None:
+            if isinstance(event, Forget):
                 await exchange.run(
                     self.service.forget(conversation_key(interaction)), Slow.THINKING
                 )
@@ -99,7 +100,7 @@ class Handler:
         lang = cid.lang if cid else self.texts.pick(locale_of(interaction))
         async with _guarded(exchange, self, lang):
             if cid is None:
-                await exchange.notice(self.texts.text(lang, "error"))
+                await exchange.notice(self.service.text(lang, "chat.error"))
             elif not cid.belongs_to(interaction.user.id):
                 await exchange.notice(self.texts.text(cid.lang, "not_yours"))
             else:
@@ -160,7 +161,7 @@ async def _guarded(exchange: Exchange, handler: Handler, lang: str) -> AsyncIter
         log.exception("Discord refused the response to interaction %s", exchange.interaction.id)
     except Exception:
         log.exception("interaction %s failed", exchange.interaction.id)
-        await _tell(exchange, handler.texts.text(lang, "error"))
+        await _tell(exchange, handler.service.text(lang, "chat.error"))
 
 
 async def _tell(exchange: Exchange, text: str) -> None:

@@ -7,29 +7,11 @@ from adapters.slack.flows import forget_user, show_help
 from adapters.slack.origin import Origin
 from bot.events import Event, Restart, SetLanguage, Start
 
-ALIASES = {
-    "": "start",
-    "start": "start",
-    "commencer": "start",
-    "resume": "resume",
-    "reprendre": "resume",
-    "restart": "restart",
-    "recommencer": "restart",
-    "lang": "lang",
-    "langue": "lang",
-    "language": "lang",
-    "forget": "forget",
-    "oublier": "forget",
-    "help": "help",
-    "aide": "help",
-}
-
 
 async def run_command(d: Dialogue, origin: Origin, text: str) -> None:
     """Run the subcommand typed after ``/ecoute`` (French words work too)."""
     words = text.split()
-    word = words[0].casefold() if words else ""
-    name = ALIASES.get(word)
+    name = d.words.get(words[0].casefold()) if words else "start"
     event: Event
     if name in ("start", "resume"):
         event = Start()

@@ -30,6 +30,7 @@ from adapters.slack.review import review_message, verdict_message
 from adapters.slack.state import Locales, Locks, Sent
 from adapters.slack.texts import Texts
 from bot.catalog import Catalog
+from bot.chat import Failure, command_words, guarded
 from bot.conversation import Shown
 from bot.events import ConversationKey, Event, Start
 from bot.service import ConversationService
@@ -49,6 +50,7 @@ class Dialogue:
         self.service, self.catalog = service, catalog
         self.locks = Locks()
         self.locales = Locales()
+        self.words = command_words(catalog)
 
     def texts(self, lang: str) -> Texts:
         return Texts(self.catalog, lang)
@@ -72,23 +74,23 @@ class Dialogue:
     async def turn(self, origin: Origin, event: Event, handshake: Handshake | None = None) -> None:
         """Store the event's turn, then show its reply (one user's turns run one at a time)."""
         async with self.locks.hold(origin.key):
-            try:
-                reply = await self.service.handle(origin.key, event, locale=self.locale(origin))
-            except StoreUnavailable as exc:
-                log.warning("turn not stored for %s: %s", origin.key, exc)
+            work = self.service.handle(origin.key, event, locale=self.locale(origin))
+            reply = await guarded(self.service, self.fallback_lang(origin), work, who=origin.key)
+            if isinstance(reply, Failure):
                 if handshake is None or not await handshake.settle(None):
-                    lang = self.catalog.pick(await self.locale(origin)())
-                    await self.tell(origin, self.service.unavailable_text(lang))
-                return
-            except Exception:
-                log.exception("turn failed for %s", origin.key)
-                if handshake is None or not await handshake.settle(None):
-                    lang = self.catalog.pick(await self.locale(origin)())
-                    await self.tell(origin, self.texts(lang).text("oops"))
+                    await self.tell(origin, reply.text)
                 return
             if handshake is not None and await handshake.settle(reply):
                 return
             await self.publish(origin, event, reply)
+
+    def fallback_lang(self, origin: Origin) -> Callable[[], Awaitable[str]]:
+        """The language to say a failure in when the database can't tell: the Slack locale's."""
+
+        async def lang() -> str:
+            return self.catalog.pick(await self.locale(origin)())
+
+        return lang
 
     async def publish(self, origin: Origin, event: Event, reply: Reply) -> None:
         """Bring the DM up to date with ``reply``."""

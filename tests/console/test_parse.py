@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from adapters.console.chat import QUIT, command_words, parse_line
+from adapters.console.chat import QUIT, parse_line
 from bot.catalog import load_catalog
+from bot.chat import command_words
 from bot.events import Answer, Back, Confirm, Edit, Help, Restart, SetLanguage, Start
 from bot.schema import Kind
 from bot.views import ChoiceView, QuestionView, Reply, ReviewItem, ReviewView
