@@ -1,0 +1,304 @@
+"""Every Bolt listener of écoute, as the methods of one class: Slack payloads -> core events.
+
+A listener reads its payload into an :class:`Origin` and an event, hands it to the jobs
+(:mod:`adapters.slack.jobs`: recorded in the inbox, acknowledged, run in the background) and
+returns, so Slack gets its answer within milliseconds. The modal of a typed answer waits up to
+:data:`MODAL_ACK_BUDGET` for the core, to show an invalid answer in the modal itself. A
+payload that names no user, or that cannot be read, is acknowledged and ignored in one log
+line; anything no listener takes (an event not subscribed to, an old button) is acknowledged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import re
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import values as v
+from adapters.slack.dialogue import Dialogue
+from adapters.slack.escape import slack_decode
+from adapters.slack.flows import share_verdict, show_answer_modal, show_home, show_share_modal
+from adapters.slack.jobs import Job, Jobs
+from adapters.slack.origin import Handshake, Origin
+from adapters.slack.payloads import NoUser, action_origin, chosen_ticks, key_of, modal_answer
+from adapters.slack.state import Background, Sent
+from bot.events import Answer, Back, Confirm, Edit, Event, Restart, Start
+
+log = logging.getLogger(__name__)
+
+Body = dict[str, Any]
+Listener = Callable[..., Coroutine[Any, Any, None]]
+UNREADABLE = (NoUser, KeyError, TypeError, ValueError, AttributeError, IndexError)
+"""What reading a malformed payload raises."""
+MODAL_ACK_BUDGET = 2.0
+"""Seconds a modal submission waits for the core before closing (Slack allows 3)."""
+ANYTHING = re.compile(".*")
+
+
+def unreadable_ignored(listener: Listener) -> Listener:
+    """Run ``listener``; a payload it cannot read is acked (if not yet) and ignored."""
+
+    @functools.wraps(listener)
+    async def guarded(ack: AsyncAck, body: Body, **kwargs: Any) -> None:
+        try:
+            await listener(ack=ack, body=body, **kwargs)
+        except UNREADABLE as exc:
+            log.warning("ignored an unreadable Slack payload: %s: %s", type(exc).__name__, exc)
+            if ack.response is None:
+                await ack()
+
+    return guarded
+
+
+class Listeners:
+    """The listeners of one Bolt app; :meth:`register` puts them on it."""
+
+    def __init__(self, dialogue: Dialogue, jobs: Jobs, tasks: Background) -> None:
+        self.d, self.jobs, self.tasks = dialogue, jobs, tasks
+
+    def register(self, app: AsyncApp, revoked: Listener | None = None) -> None:
+        """Every listener on ``app``; ``revoked`` handles uninstalls (OAuth installs only)."""
+
+        def on(register: Callable[[Listener], object], *listeners: Listener) -> None:
+            for listener in listeners:
+                register(unreadable_ignored(listener))
+
+        on(app.command("/ecoute"), self.command)
+        on(app.event("message"), self.message)
+        on(app.event("app_home_opened"), self.home)
+        on(app.action(v.ANY_ANSWER), self.answer)
+        on(app.action(v.SELECT), self.select)
+        on(app.action(v.TICK), self.tick)
+        on(app.action(v.MANY), self.many)
+        on(app.action(v.MODAL), self.modal)
+        on(app.action(v.ANY_EDIT), self.edit)
+        on(app.action(v.BACK), self.back)
+        for action_id, event in (
+            (v.CONFIRM, Confirm()),
+            (v.RESTART, Restart()),
+            (v.START, Start()),
+        ):
+            on(app.action(action_id), self.simple(event))
+        on(app.action(v.SHARE), self.share)
+        on(app.view(v.TEXT_VIEW), self.typed)
+        on(app.view(v.SHARE_VIEW), self.shared)
+        for name in ("tokens_revoked", "app_uninstalled"):
+            app.event(name)(revoked or self.nothing_to_revoke)
+        for register in (app.event, app.action, app.view):
+            register(ANYTHING)(self.unknown)
+
+    async def turn(self, ack: AsyncAck, origin: Origin, event: Event) -> None:
+        await self.jobs.accept(Job(origin, event), ack)
+
+    # -- commands and events -------------------------------------------------------------------
+
+    async def command(
+        self, ack: AsyncAck, body: Body, context: AsyncBoltContext, client: AsyncWebClient
+    ) -> None:
+        origin = Origin(
+            key_of(body, context),
+            client,
+            bot_user=context.bot_user_id,
+            response_url=body.get("response_url"),
+            command_channel=body.get("channel_id"),
+        )
+        text = body.get("text")
+        await self.jobs.accept(Job(origin, command=text if isinstance(text, str) else ""), ack)
+
+    async def message(
+        self, ack: AsyncAck, body: Body, event: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        text = event.get("text")
+        mine = event.get("channel_type") == "im" and not event.get("subtype")
+        if not mine or event.get("bot_id") or not isinstance(text, str) or not text.strip():
+            await ack()
+            return  # edits, joins, our own posts: nothing to answer
+        origin = Origin(key_of(body, context), _client(context), bot_user=context.bot_user_id)
+        event_id = body.get("event_id")
+        job = Job(
+            origin,
+            Answer(slack_decode(text)),
+            event_id=event_id if isinstance(event_id, str) and event_id else None,
+        )
+        await self.jobs.accept(job, ack)
+
+    async def home(
+        self, ack: AsyncAck, body: Body, event: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        await ack()
+        if event.get("tab") == "home":
+            origin = Origin(key_of(body, context), _client(context), bot_user=context.bot_user_id)
+            self.tasks.spawn(show_home(self.d, origin))
+
+    async def nothing_to_revoke(self, ack: AsyncAck) -> None:
+        """With a single bot token there is no installation to delete; answered so Slack
+        doesn't retry."""
+        await ack()
+
+    async def unknown(self, ack: AsyncAck, body: Body) -> None:
+        """Anything no listener above took: acknowledged, so that Slack neither retries it nor
+        shows an error."""
+        await ack()
+        log.info("ignored a Slack %s that écoute does not handle", body.get("type", "payload"))
+
+    # -- clicks --------------------------------------------------------------------------------
+
+    async def answer(
+        self, ack: AsyncAck, body: Body, action: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        value = v.decode(action.get("value"))
+        if value is None or value.choice is None:
+            await ack()
+            return
+        origin = action_origin(body, context, value.question)
+        await self.turn(ack, origin, Answer(value.choice, question=value.question))
+
+    async def select(
+        self, ack: AsyncAck, body: Body, action: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        value = v.decode(_field(action.get("selected_option"), "value"))
+        if value is None or value.choice is None:
+            await ack()
+            return
+        origin = action_origin(body, context, value.question)
+        await self.turn(ack, origin, Answer(value.choice, question=value.question))
+
+    async def tick(self, ack: AsyncAck, body: Body) -> None:
+        await ack()  # ticks are read from the message's state when "done" is clicked
+
+    async def many(
+        self, ack: AsyncAck, body: Body, action: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        value = v.decode(action.get("value"))
+        if value is None:
+            await ack()
+            return
+        origin = action_origin(body, context, value.question)
+        chosen = chosen_ticks(body, value.question)
+        await self.turn(ack, origin, Answer(chosen, question=value.question))
+
+    async def modal(
+        self, ack: AsyncAck, body: Body, action: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        await ack()
+        value = v.decode(action.get("value"))
+        trigger = body.get("trigger_id")
+        if value is not None and isinstance(trigger, str):
+            origin = action_origin(body, context, value.question)
+            self.tasks.spawn(show_answer_modal(self.d, origin, trigger))
+
+    async def edit(
+        self, ack: AsyncAck, body: Body, action: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        value = v.decode(action.get("value") or _field(action.get("selected_option"), "value"))
+        if value is None:
+            await ack()
+            return
+        await self.turn(ack, action_origin(body, context), Edit(value.question))
+
+    async def back(
+        self, ack: AsyncAck, body: Body, action: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        value = v.decode(action.get("value"))
+        question = value.question if value is not None else None
+        await self.turn(ack, action_origin(body, context), Back(question))
+
+    def simple(self, event: Event) -> Listener:
+        """A button that always means ``event`` (confirm, restart, start)."""
+
+        async def listener(ack: AsyncAck, body: Body, context: AsyncBoltContext) -> None:
+            await self.turn(ack, action_origin(body, context), event)
+
+        return listener
+
+    async def share(self, ack: AsyncAck, body: Body, context: AsyncBoltContext) -> None:
+        await ack()
+        trigger = body.get("trigger_id")
+        if isinstance(trigger, str):
+            self.tasks.spawn(show_share_modal(self.d, action_origin(body, context), trigger))
+
+    # -- modals --------------------------------------------------------------------------------
+
+    async def typed(self, ack: AsyncAck, body: Body, context: AsyncBoltContext) -> None:
+        """A typed answer: an invalid one is shown in the modal, if the core answers in time."""
+        meta, text = modal_answer(body)
+        if meta is None:
+            await ack()
+            return
+        clicked = Sent(meta.channel, meta.ts) if meta.channel and meta.ts else None
+        origin = Origin(
+            key_of(body, context),
+            _client(context),
+            bot_user=context.bot_user_id,
+            clicked=clicked,
+            question=meta.question,
+        )
+        handshake = Handshake()
+        await self.jobs.accept_waiting(Job(origin, Answer(text, question=meta.question)), handshake)
+        shown = False
+        try:
+            reply = await asyncio.wait_for(asyncio.shield(handshake.reply), MODAL_ACK_BUDGET)
+        except TimeoutError:
+            await ack()  # the turn goes on; its reply is posted in the DM
+            handshake.shown.set_result(False)
+            return
+        try:
+            if reply is None:
+                error = self.d.service.unavailable_text(await self.d.lang(origin))
+            else:
+                error = next((n.text for n in reply.notices if n.code == "invalid"), "")
+                error = "" if reply.changed else error
+            if error:
+                await ack(response_action="errors", errors={v.ANSWER_BLOCK: slack_decode(error)})
+                shown = True
+            else:
+                await ack()
+        finally:
+            handshake.shown.set_result(shown)
+
+    async def shared(self, ack: AsyncAck, body: Body, context: AsyncBoltContext) -> None:
+        await ack()
+        values = body.get("view", {}).get("state", {}).get("values", {})
+        picked = values.get(v.CHANNEL_BLOCK, {}).get(v.CHANNEL_INPUT, {})
+        channel = picked.get("selected_conversation")
+        if isinstance(channel, str) and channel:
+            origin = Origin(key_of(body, context), _client(context), bot_user=context.bot_user_id)
+            self.tasks.spawn(share_verdict(self.d, origin, channel))
+
+
+def _client(context: AsyncBoltContext) -> AsyncWebClient:
+    return context.client
+
+
+def _field(part: object, name: str) -> object:
+    return part.get(name) if isinstance(part, dict) else None
+
+
+def revoking(app: AsyncApp, tasks: Background) -> Listener:
+    """For OAuth installs: Bolt's own handling of revoked tokens and uninstalls, after the ack."""
+    revoked = app.default_tokens_revoked_event_listener()
+    uninstalled = app.default_app_uninstalled_event_listener()
+
+    async def listener(ack: AsyncAck, event: dict[str, Any], context: AsyncBoltContext) -> None:
+        await ack()
+        log.info("%s in %s", event.get("type"), context.team_id)
+        work: Awaitable[object]
+        if event.get("type") == "tokens_revoked":
+            work = revoked(event=event, context=context)
+        else:
+            work = uninstalled(context=context)
+        tasks.spawn(_run(work))
+
+    return listener
+
+
+async def _run(work: Awaitable[object]) -> None:
+    await work
