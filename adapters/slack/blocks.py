@@ -203,3 +203,21 @@ def retired_message(blocks: Sequence[dict[str, Any]]) -> Message:
 def is_live(blocks: Sequence[dict[str, Any]]) -> bool:
     """Whether a sent message still carries something to click."""
     return any(b.get("type") in ("actions", "input") or "accessory" in b for b in blocks)
+
+
+def view_of(blocks: Sequence[dict[str, Any]]) -> str | None:
+    """What a live message of ours shows (a question id, ``review`` or ``verdict``), read from
+    its elements' action ids and values; ``None`` if it shows none of them."""
+    for block in blocks:
+        elements = block.get("elements", []) if block.get("type") == "actions" else []
+        for element in [*elements, *([block["accessory"]] if "accessory" in block else [])]:
+            action = element.get("action_id")
+            if action == v.CONFIRM:
+                return "review"
+            if action == v.SHARE:
+                return "verdict"
+            values = [element.get("value"), *(o.get("value") for o in element.get("options", []))]
+            for value in map(v.decode, values):
+                if value is not None and value.tag in ("a", "c", "m", "t"):
+                    return value.question
+    return None

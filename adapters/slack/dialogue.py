@@ -22,6 +22,7 @@ from adapters.slack.blocks import (
     question_message,
     record_message,
     retired_message,
+    view_of,
 )
 from adapters.slack.delivery import DeliveryError
 from adapters.slack.home import home_view
@@ -35,7 +36,7 @@ from bot.conversation import Shown
 from bot.events import ConversationKey, Event, Start
 from bot.service import ConversationService
 from bot.store import StoreUnavailable
-from bot.views import QuestionView, Reply, ReviewView, VerdictView
+from bot.views import QuestionView, Recorded, Reply, ReviewView, VerdictView
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +118,9 @@ class Dialogue:
     ) -> None:
         """Retire the recorded live message, post the reply's view, record the new one."""
         await self.retire(origin, channel, reply, texts)
-        sent = await delivery.post(origin.client, channel, self.message(reply, event))
+        sent = await self.orphan(origin, channel, reply) if origin.replayed else None
+        if sent is None:
+            sent = await delivery.post(origin.client, channel, self.message(reply, event))
         shown = Shown(sent.channel, sent.ts, reply.view_key)
         try:
             recorded = await self.service.show(origin.key, reply.version, shown)
@@ -140,10 +143,7 @@ class Dialogue:
         """Another turn (in any process) moved the conversation on before ``sent`` was
         recorded, and shows its own view: ``sent`` becomes the record of the answer given to
         its question, or loses its buttons."""
-        try:
-            record = await self.service.record_of(origin.key, reply.view_key)
-        except StoreUnavailable:
-            record = None
+        record = await self.recorded(origin, reply.view_key)
         if record is not None:
             await delivery.update(
                 origin.client, sent, record_message(record, self.texts(reply.lang))
@@ -151,8 +151,25 @@ class Dialogue:
         elif sent.blocks is not None:
             await delivery.update(origin.client, sent, retired_message(sent.blocks))
 
+    async def orphan(self, origin: Origin, channel: str, reply: Reply) -> Sent | None:
+        """Replaying the job of a process that stopped between posting a view and recording
+        where: that message, if it shows the view now due, is adopted rather than posted again."""
+        found = await delivery.find_live(origin.client, channel, origin.bot_user)
+        shown = reply.shown
+        if found is None or (shown is not None and float(found.ts) <= float(shown.message)):
+            return None
+        return found if view_of(found.blocks or []) == reply.view_key else None
+
     async def retire(self, origin: Origin, channel: str, reply: Reply, texts: Texts) -> None:
-        """The recorded live message becomes a record of the answer, or loses its buttons."""
+        """The recorded live message becomes a record of the answer, or loses its buttons;
+        so does the clicked message, in the user's DM, when it was posted but never recorded
+        (its process stopped before saying where)."""
+        clicked, recorded = origin.clicked, reply.recorded
+        unrecorded = clicked is not None and clicked.channel == channel
+        if unrecorded and reply.changed and recorded is not None and reply.shown is not None:
+            assert clicked is not None
+            if clicked.ts != reply.shown.message and recorded.question_id == origin.question:
+                await delivery.update(origin.client, clicked, record_message(recorded, texts))
         shown = reply.shown
         if shown is None:
             if reply.version > 1:  # recorded nowhere (a lost write): find it in the DM
@@ -161,11 +178,14 @@ class Dialogue:
                     await delivery.update(origin.client, found, retired_message(found.blocks))
             return
         target = Sent(shown.channel, shown.message)
-        recorded = reply.recorded
-        if recorded is not None and recorded.question_id == shown.view and reply.changed:
+        recorded = reply.recorded if reply.changed else None
+        if recorded is None or recorded.question_id != shown.view:
+            # Its question may have been answered by a turn whose process stopped before
+            # showing it: the message becomes (or stays) that record, never the bare question.
+            recorded = await self.recorded(origin, shown.view)
+        if recorded is not None and recorded.question_id == shown.view:
             await delivery.update(origin.client, target, record_message(recorded, texts))
             return
-        clicked = origin.clicked
         if clicked is not None and (clicked.channel, clicked.ts) == (shown.channel, shown.message):
             target.blocks = clicked.blocks  # as the signed payload shows it
         else:
@@ -173,6 +193,15 @@ class Dialogue:
             target.blocks = now.blocks if now is not None else None
         if target.blocks and is_live(target.blocks):
             await delivery.update(origin.client, target, retired_message(target.blocks))
+
+    async def recorded(self, origin: Origin, view: str) -> Recorded | None:
+        """The record of the stored answer to ``view``, if it is a question answered now."""
+        if self.service.schema.question(view) is None:
+            return None  # the review or the verdict
+        try:
+            return await self.service.record_of(origin.key, view)
+        except StoreUnavailable:
+            return None
 
     async def stale(self, origin: Origin, channel: str, event: Event, reply: Reply) -> None:
         """A click on something already answered: said privately, messages left alone.
