@@ -106,7 +106,10 @@ class Inbox:
     async def left(self, *, limit: int = 100) -> list[InboxItem]:
         """Claim the events other processes left; too old ones are removed, not returned."""
         try:
-            dead = dead_claimants(await self.store.inbox_claimants())
+            claimants = await self.store.inbox_claimants()
+            if not claimants:
+                return []  # every row is claimed when written: none at all (a read, no lock)
+            dead = dead_claimants(claimants)
             items = await self.store.inbox_claim(
                 self.platform, self.claimant, dead=dead, lease_seconds=LEASE_SECONDS, limit=limit
             )
