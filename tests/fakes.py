@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import socket
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
@@ -246,3 +249,14 @@ class GatedStore:
     async def close(self) -> None:
         self.release()
         await self.inner.close()
+
+
+def dead_claimant() -> str:
+    """An inbox claim (``host:pid:start``) of a process of this host that has exited."""
+    pid = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return f"{socket.gethostname()}:{pid}:0"

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import socket
-import subprocess
-import sys
 from collections import Counter
 
 import aiohttp
@@ -15,7 +12,7 @@ import aiohttp
 from adapters.slack import values as v
 from adapters.slack.blocks import is_live
 from bot.events import ConversationKey
-from tests.fakes import GatedStore
+from tests.fakes import GatedStore, dead_claimant
 from tests.fault.slack_users import answers_of, record_texts
 from tests.slack import slack_requests as rq
 from tests.slack.conftest import SECRET, TEAM, Harness, Served, serve
@@ -104,17 +101,6 @@ async def test_a_click_carrying_another_users_message_edits_nothing_of_theirs(
     assert into_alices == []
     assert fake.messages[alice.dm][0]["blocks"] == alices["blocks"]  # still live, untouched
     assert not is_live(fake.messages[mallory.dm][0]["blocks"])  # her record, in her DM
-
-
-def dead_claimant() -> str:
-    """The claim of a process of this host that has exited."""
-    pid = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    return f"{socket.gethostname()}:{pid}:0"
 
 
 async def test_an_acknowledged_dm_answer_is_replayed_when_its_process_stopped(

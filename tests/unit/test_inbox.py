@@ -3,30 +3,18 @@
 from __future__ import annotations
 
 import socket
-import subprocess
-import sys
 
 from bot.events import ConversationKey
 from bot.inbox import MAX_AGE_SECONDS, Inbox, claimant_name, dead_claimants
-from tests.fakes import MemoryStore
+from tests.fakes import MemoryStore, dead_claimant
 
 KEY = ConversationKey("slack", "T1", "U1")
-
-
-def exited_pid() -> int:
-    proc = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return int(proc.stdout)
 
 
 def test_a_stopped_process_of_this_host_is_dead_and_a_running_one_is_not() -> None:
     me = claimant_name()
     host, pid, _ = me.rsplit(":", 2)
-    gone = f"{host}:{exited_pid()}:123"
+    gone = dead_claimant().rsplit(":", 1)[0] + ":123"
     reused = f"{host}:{pid}:1"  # this pid, another start time: an earlier process
     elsewhere = f"not-{socket.gethostname()}:1:1"
     assert dead_claimants({me, gone, reused, elsewhere, "garbage"}) == {gone, reused}
@@ -35,7 +23,7 @@ def test_a_stopped_process_of_this_host_is_dead_and_a_running_one_is_not() -> No
 async def test_a_sweep_replays_what_a_dead_process_left_and_drops_what_is_too_old() -> None:
     now = [1000.0]
     store = MemoryStore(clock=lambda: now[0])
-    dead = f"{socket.gethostname()}:{exited_pid()}:0"
+    dead = dead_claimant()
     old = await store.inbox_put(KEY, "old", dead)
     now[0] += MAX_AGE_SECONDS + 1
     recent = await store.inbox_put(KEY, "recent", dead)
