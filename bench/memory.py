@@ -33,7 +33,7 @@ from bot.catalog import load_catalog
 from bot.events import Answer, ConversationKey, Event, Start
 from bot.schema import load_schema
 from bot.service import ConversationService
-from bot.sql_store import open_store
+from bot.storage import open_store
 from bot.views import Reply
 
 TARGET = 1024

@@ -44,7 +44,7 @@ from bench.workload import (
     run_processes,
     run_service,
 )
-from bot.sql_store import open_store
+from bot.storage import open_store
 from tests.fakes import MemoryStore
 
 Row = tuple[str, float]

@@ -24,8 +24,9 @@ from bot.conversation import Conversation
 from bot.events import Answer, Confirm, ConversationKey, Start
 from bot.schema import AnswerValue, load_schema
 from bot.service import ConversationService
-from bot.sql_store import SqlStore, encode, open_store
-from bot.sqlite_backend import CREATE, DELETE, LOAD, UPDATE, UPSERT, timestamp
+from bot.storage import SqlStore, open_store
+from bot.storage.rows import encode
+from bot.storage.sqlite.backend import CREATE, DELETE, LOAD, UPDATE, UPSERT, timestamp
 from bot.store import InboxItem, Store
 from bot.views import QuestionView, ReviewView
 from tests.cases import BURRITO

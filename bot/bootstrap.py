@@ -54,7 +54,7 @@ def load_prompts(settings: Settings) -> tuple[Schema, Catalog, Weights]:
 async def open_core(settings: Settings) -> Core:
     """Load and check the prompts, open the database and bring its schema up to date, then
     drop the processed event ids older than :data:`EVENTS_KEPT_SECONDS`."""
-    from bot.sql_store import open_store
+    from bot.storage import open_store
 
     schema, catalog, weights = load_prompts(settings)
     store = await open_store(settings.database_url)

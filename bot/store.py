@@ -1,4 +1,4 @@
-"""The storage port. The core talks to this protocol; ``bot.sql_store`` implements it."""
+"""The storage port. The core talks to this protocol; ``bot.storage`` implements it."""
 
 from __future__ import annotations
 

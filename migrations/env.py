@@ -1,6 +1,6 @@
 """Alembic's entry point: runs the revisions in ``versions/`` on an async engine.
 
-``bot.migrate`` passes an open connection in ``config.attributes["connection"]`` (the normal
+``bot.storage.migrate`` passes an open connection in ``config.attributes["connection"]`` (the normal
 path: ``ecoute db upgrade`` and every start). Without one — the ``alembic`` command line with
 an ini file naming ``sqlalchemy.url`` — it opens its own engine (aiosqlite or asyncpg).
 """
@@ -13,14 +13,14 @@ from alembic import context
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from bot.migrate import LOCK_KEY, migration_engine
-from bot.tables import metadata
+from bot.storage.migrate import LOCK_KEY, migration_engine
+from bot.storage.tables import metadata
 
 config = context.config
 
 
 def include_name(name: str | None, type_: str, _parents: object) -> bool:
-    """Slack's OAuth tables are slack_sdk's, not in ``bot.tables``: autogenerate leaves them
+    """Slack's OAuth tables are slack_sdk's, not in ``bot.storage.tables``: autogenerate leaves them
     alone (revision 0002 freezes them; a test compares it with slack_sdk's own declaration)."""
     return not (type_ == "table" and (name or "").startswith("slack_"))
 
@@ -36,7 +36,7 @@ def run_on(connection: Connection) -> None:
     with context.begin_transaction():
         if connection.dialect.name == "postgresql":
             # Two processes starting at once: the second waits, then finds nothing to do
-            # (bot.migrate takes it first; taking it again in the same session is a no-op).
+            # (bot.storage.migrate takes it first; taking it again in the same session is a no-op).
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
         context.run_migrations()
 

@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from bench import pgcluster
-from bot.sql_store import SqlStore, open_store
+from bot.storage import SqlStore, open_store
 
 # One Hypothesis profile for the whole suite, set once: no deadline (a loaded machine is no
 # bug), the health checks that only measure speed off, and in CI a derandomised run, so the

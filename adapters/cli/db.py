@@ -44,8 +44,8 @@ def main(argv: list[str]) -> int:
 
 
 async def _upgrade(url: str) -> str | None:
-    from bot.migrate import current, upgrade
-    from bot.sql_store import sqlite_path
+    from bot.storage import sqlite_path
+    from bot.storage.migrate import current, upgrade
 
     path = sqlite_path(url)
     if path is not None:
@@ -55,8 +55,8 @@ async def _upgrade(url: str) -> str | None:
 
 
 async def _current(url: str) -> str | None:
-    from bot.migrate import current
-    from bot.sql_store import sqlite_path
+    from bot.storage import sqlite_path
+    from bot.storage.migrate import current
 
     path = sqlite_path(url)
     if path is not None and not path.exists():

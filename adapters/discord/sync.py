@@ -20,7 +20,7 @@ from discord import app_commands
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from bot.tables import discord_command_sync as command_sync
+from bot.storage.tables import discord_command_sync as command_sync
 
 log = logging.getLogger(__name__)
 

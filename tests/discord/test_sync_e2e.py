@@ -11,7 +11,7 @@ from adapters.discord.client import configure_endpoints
 from adapters.discord.sync import SyncLedger
 from bot.bootstrap import Core
 from bot.catalog import Catalog
-from bot.tables import discord_command_sync as command_sync
+from bot.storage.tables import discord_command_sync as command_sync
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.harness import running
 

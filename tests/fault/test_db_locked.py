@@ -21,7 +21,7 @@ from bot.catalog import load_catalog
 from bot.events import Answer, ConversationKey, Start
 from bot.schema import load_schema
 from bot.service import ConversationService
-from bot.sql_store import SqlStore, open_store
+from bot.storage import SqlStore, open_store
 from bot.store import StoreUnavailable
 from bot.views import QuestionView
 from tests.fault.chat import ChatProcess

@@ -23,7 +23,7 @@ import pytest
 
 from bot.catalog import load_catalog
 from bot.schema import AnswerValue, load_schema
-from bot.sql_store import decode
+from bot.storage.rows import decode
 from tests.fault.processes import Server, ecoute_slack
 from tests.fault.slack_users import (
     Marketer,

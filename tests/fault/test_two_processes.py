@@ -27,7 +27,7 @@ from bench import pgcluster
 from bot.catalog import load_catalog
 from bot.events import ConversationKey
 from bot.schema import AnswerValue, load_schema
-from bot.sql_store import open_store
+from bot.storage import open_store
 from tests.fault.processes import SECRET, Server, ecoute_slack
 from tests.fault.slack_users import (
     Marketer,

@@ -10,7 +10,7 @@ from sqlalchemy.pool import NullPool
 
 from bot.bootstrap import EVENTS_KEPT_SECONDS, open_core, prune_events
 from bot.settings import Settings
-from bot.tables import processed_events
+from bot.storage.tables import processed_events
 from tests.fakes import MemoryStore
 from tests.integration.rows import fetch
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.events import ConversationKey
-from bot.sql_store import SqlStore, open_store
+from bot.storage import SqlStore, open_store
 from tests.integration.rows import count
 
 KEY = ConversationKey("slack", "T1", "U1")

@@ -16,10 +16,10 @@ from sqlalchemy.engine import Connection
 
 from adapters.cli import db
 from bot.errors import ConfigError
-from bot.migrate import alembic_config, head_revision, migration_engine, upgrade
 from bot.settings import DEFAULT_DATABASE_URL, load_settings
-from bot.sql_store import SCHEMA_REVISION, open_store, sqlite_path
-from bot.tables import metadata
+from bot.storage import SCHEMA_REVISION, open_store, sqlite_path
+from bot.storage.migrate import alembic_config, head_revision, migration_engine, upgrade
+from bot.storage.tables import metadata
 from tests.integration.rows import SLACK_TABLES, TABLES, fetch, table_names
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -152,7 +152,7 @@ def test_a_start_on_a_current_sqlite_database_loads_neither_alembic_nor_sqlalche
 ) -> None:
     script = (
         "import asyncio, sys\n"
-        "from bot.sql_store import open_store\n"
+        "from bot.storage import open_store\n"
         "async def main():\n"
         "    await (await open_store(sys.argv[1])).close()\n"
         "asyncio.run(main())\n"

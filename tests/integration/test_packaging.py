@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.sql_store import SCHEMA_REVISION
+from bot.storage import SCHEMA_REVISION
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("pyproject.toml", "README.md", "bot", "adapters", "prompts", "migrations")
@@ -27,16 +27,16 @@ TIMEOUT = 300
 INSTALLED = """
 import asyncio, sys
 from pathlib import Path
-import bot, bot.migrate, bot.schema
+import bot, bot.storage.migrate, bot.schema
 from bot.bootstrap import load_prompts
 from bot.settings import Settings
 site = Path(sys.argv[1]).resolve()
-for found in (Path(bot.__file__), bot.schema.PROMPTS_DIR, bot.migrate.MIGRATIONS):
+for found in (Path(bot.__file__), bot.schema.PROMPTS_DIR, bot.storage.migrate.MIGRATIONS):
     assert found.resolve().is_relative_to(site), found
 schema, catalog, weights = load_prompts(Settings())
 assert sorted(catalog.languages) == ["en", "fr"], catalog.languages
-asyncio.run(bot.migrate.upgrade(f"sqlite+aiosqlite:///{Path.cwd() / 'new.db'}"))
-print(asyncio.run(bot.migrate.current(f"sqlite+aiosqlite:///{Path.cwd() / 'new.db'}")))
+asyncio.run(bot.storage.migrate.upgrade(f"sqlite+aiosqlite:///{Path.cwd() / 'new.db'}"))
+print(asyncio.run(bot.storage.migrate.current(f"sqlite+aiosqlite:///{Path.cwd() / 'new.db'}")))
 """
 
 

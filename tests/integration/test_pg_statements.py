@@ -1,5 +1,5 @@
 """PostgreSQL's fast path keeps the store's semantics: the statements compiled once and run on
-asyncpg directly (``bot.pg_backend.Prepared``), on a real throwaway server.
+asyncpg directly (``bot.storage.postgres.Prepared``), on a real throwaway server.
 
 Two stores racing one version, every compare-and-set variant, a backend terminated under a
 statement and while idle, and a lock held past ``lock_timeout``.
@@ -19,9 +19,9 @@ import pytest
 
 from bot.conversation import Conversation, Phase, Shown
 from bot.events import ConversationKey
-from bot.pg_backend import POOL_SIZE
 from bot.schema import AnswerValue
-from bot.sql_store import SqlStore, open_store
+from bot.storage import SqlStore, open_store
+from bot.storage.postgres import POOL_SIZE
 from bot.store import StoreUnavailable
 from tests.integration.rows import fetch
 

@@ -14,8 +14,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import MetaData
 from sqlalchemy.engine import Connection
 
-from bot.migrate import migration_engine, upgrade
-from bot.sql_store import SCHEMA_REVISION, sqlite_path
+from bot.storage import SCHEMA_REVISION, sqlite_path
+from bot.storage.migrate import migration_engine, upgrade
 from tests.integration.rows import SLACK_TABLES, TABLES, fetch, table_names
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,7 +67,7 @@ async def test_the_frozen_slack_tables_are_the_ones_slack_sdk_declares(db_url: s
 def test_running_the_slack_revision_does_not_load_slack_sdk(tmp_path: Path) -> None:
     script = (
         "import asyncio, sys\n"
-        "from bot.migrate import upgrade\n"
+        "from bot.storage.migrate import upgrade\n"
         "asyncio.run(upgrade(sys.argv[1]))\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('slack_sdk', 'slack_bolt')))\n"
     )

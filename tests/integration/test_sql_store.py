@@ -9,7 +9,7 @@ import pytest
 
 from bot.conversation import Conversation, Phase
 from bot.events import ConversationKey
-from bot.sql_store import SqlStore, open_store
+from bot.storage import SqlStore, open_store
 from tests.integration.rows import count, fetch
 
 KEY = ConversationKey("slack", "T1", "U1")

@@ -1,4 +1,4 @@
-"""A new SQLite file gets the head schema from ``bot.sqlite_head`` rather than the revisions.
+"""A new SQLite file gets the head schema from ``bot.storage.sqlite.head``, not the revisions.
 
 The script and the revisions must never drift: both are run on fresh files and their schemas
 (``sqlite_master``, and the columns, indexes and keys SQLite reports) compared. A file made by
@@ -22,10 +22,10 @@ from alembic.config import Config
 from sqlalchemy.engine import Connection
 
 from adapters.cli import db
-from bot.migrate import MIGRATIONS, current, head_revision, migration_engine, upgrade
-from bot.sql_store import SCHEMA_REVISION, open_store
-from bot.sqlite_backend import statements
-from bot.sqlite_head import SCRIPT
+from bot.storage import SCHEMA_REVISION, open_store
+from bot.storage.migrate import MIGRATIONS, current, head_revision, migration_engine, upgrade
+from bot.storage.sqlite.backend import statements
+from bot.storage.sqlite.head import SCRIPT
 
 ROOT = Path(__file__).resolve().parents[2]
 LATER = '''"""A later revision, for the test only."""
@@ -194,7 +194,7 @@ def test_a_first_start_on_a_new_file_loads_neither_alembic_nor_sqlalchemy(
 ) -> None:
     script = (
         "import asyncio, sys\n"
-        "from bot.sql_store import open_store\n"
+        "from bot.storage import open_store\n"
         "async def main():\n"
         "    await (await open_store(sys.argv[1])).close()\n"
         "asyncio.run(main())\n"

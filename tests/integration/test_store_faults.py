@@ -20,8 +20,8 @@ from bench import pgcluster
 from bot.conversation import Conversation
 from bot.errors import ConfigError
 from bot.events import ConversationKey
-from bot.pg_backend import PostgresBackend
-from bot.sql_store import SqlStore, open_store, sqlite_path
+from bot.storage import SqlStore, open_store, sqlite_path
+from bot.storage.postgres import PostgresBackend
 from bot.store import StoreUnavailable
 from tests.integration.rows import count, fetch
 
@@ -161,7 +161,7 @@ import asyncio, sys
 from bot.conversation import Conversation
 from bot.errors import ConfigError
 from bot.events import ConversationKey
-from bot.sql_store import open_store
+from bot.storage import open_store
 
 async def main(url: str, close: bool) -> None:
     store = await open_store(url)

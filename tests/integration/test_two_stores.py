@@ -16,7 +16,7 @@ from bot.conversation import Shown
 from bot.events import Answer, Back, ConversationKey, Help, Start
 from bot.schema import load_schema
 from bot.service import ConversationService
-from bot.sql_store import open_store
+from bot.storage import open_store
 from bot.views import QuestionView, Reply
 
 KEY = ConversationKey("slack", "T1", "U1")

@@ -10,12 +10,12 @@ from bot.store import Store
 
 
 def sql_store_available() -> bool:
-    """Whether ``bot.sql_store`` exists in this checkout."""
-    return importlib.util.find_spec("bot.sql_store") is not None
+    """Whether ``bot.storage`` exists in this checkout."""
+    return importlib.util.find_spec("bot.storage") is not None
 
 
 async def open_sqlite(path: Path) -> Store:
     """The production store on a fresh SQLite file (schema created by its own migrations)."""
-    module = importlib.import_module("bot.sql_store")
+    module = importlib.import_module("bot.storage")
     store: Store = await module.open_store(f"sqlite+aiosqlite:///{path}")
     return store

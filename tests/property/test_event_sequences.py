@@ -171,7 +171,7 @@ def sqlite_store(
     runner: asyncio.Runner, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Store]:
     if not sql_store_available():
-        pytest.skip("bot.sql_store is not there yet")
+        pytest.skip("bot.storage is not there yet")
     path: Path = tmp_path_factory.mktemp("sequences") / "ecoute.db"
     store = runner.run(open_sqlite(path))
     yield store

@@ -2,7 +2,7 @@
 
 Each operation is a function of the connection that the worker runs in its thread, inside a
 transaction (and a savepoint) it opened: a turn is one hop, whatever its statement count. The
-SQL names the tables and columns of :mod:`bot.tables`, which the migrations create. It is
+SQL names the tables and columns of :mod:`bot.storage.tables`, which the migrations create. It is
 plain SQL rather than SQLAlchemy so that a start on SQLite does not load SQLAlchemy at all.
 """
 
@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.events import ConversationKey
-from bot.sql_store import Loaded, State
-from bot.sqlite_worker import SqliteWorker
+from bot.storage.rows import Loaded, State
+from bot.storage.sqlite.worker import SqliteWorker
 from bot.store import InboxItem, StoreUnavailable
 
 LOAD = """
@@ -194,7 +194,7 @@ def ping(db: sqlite3.Connection) -> bool:
 
 
 class SqliteBackend:
-    """The SQLite side of :class:`bot.sql_store.SqlStore`. Open with :meth:`open`."""
+    """The SQLite side of :class:`bot.storage.SqlStore`. Open with :meth:`open`."""
 
     def __init__(self, worker: SqliteWorker) -> None:
         self.worker = worker
@@ -258,7 +258,7 @@ class SqliteBackend:
         """Give an empty database the head schema without Alembic (see :func:`create_head`);
         the revision the database is at afterwards, ``None`` if it has tables but no revision
         (left to Alembic)."""
-        from bot.sqlite_head import SCRIPT
+        from bot.storage.sqlite.head import SCRIPT
 
         return await self.worker.call(create_head, SCRIPT)
 

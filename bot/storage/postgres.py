@@ -33,9 +33,9 @@ from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from bot.events import ConversationKey
-from bot.sql_store import Loaded, State
+from bot.storage.rows import Loaded, State
+from bot.storage.tables import answers, conversations, inbox, processed_events
 from bot.store import InboxItem, StoreUnavailable
-from bot.tables import answers, conversations, inbox, processed_events
 
 C, A, E, N = conversations.c, answers.c, processed_events.c, inbox.c
 KEY = (
@@ -273,7 +273,7 @@ def changed_rows(status: str) -> int:
 
 
 class PostgresBackend:
-    """The PostgreSQL side of :class:`bot.sql_store.SqlStore`."""
+    """The PostgreSQL side of :class:`bot.storage.SqlStore`."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine

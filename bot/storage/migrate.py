@@ -2,7 +2,7 @@
 
 Imported only when an existing database's schema must change or for ``ecoute db``, so that a
 start on an up-to-date database does not pay for loading Alembic; a brand-new SQLite file gets
-the head schema from ``bot.sqlite_head`` instead. The revisions live in ``migrations/``.
+the head schema from ``bot.storage.sqlite.head`` instead. The revisions live in ``migrations/``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from bot.errors import ConfigError
 from bot.settings import normalize_database_url
 from bot.store import StoreUnavailable
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 """Beside ``bot/`` in a checkout and, as package data, in an installed wheel."""
 LOCK_KEY = 4242424242
 """The PostgreSQL advisory lock held while migrating."""

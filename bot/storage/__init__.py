@@ -3,10 +3,11 @@
 A turn is one transaction: a compare-and-set on the conversation's version, then the changed
 answers. The per-database work lives in two backends behind :class:`Backend`:
 
-- SQLite (``bot.sqlite_backend``): one connection owned by one worker thread; each transaction
-  is a single call into that thread (``BEGIN IMMEDIATE`` ... ``COMMIT``). Cross-thread hops are
-  what a turn costs here (~80 µs each), so a turn takes one hop instead of one per statement.
-- PostgreSQL (``bot.pg_backend``): SQLAlchemy Core on asyncpg with a connection pool.
+- SQLite (``bot.storage.sqlite.backend``): one connection owned by one worker thread; each
+  transaction is a single call into that thread (``BEGIN IMMEDIATE`` ... ``COMMIT``).
+  Cross-thread hops are what a turn costs here (~80 µs each), so a turn takes one hop instead
+  of one per statement.
+- PostgreSQL (``bot.storage.postgres``): SQLAlchemy Core on asyncpg with a connection pool.
 
 Loads are served from a small in-process cache of the conversations this process stored or
 read last. It is always validated by the version compare-and-set: if another process wrote in
@@ -15,89 +16,24 @@ the meantime, the save returns ``False``, the entry is dropped and the caller re
 
 from __future__ import annotations
 
-import json
 from collections import OrderedDict
 from collections.abc import Collection, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING
 
 from bot.conversation import Conversation, Phase, Shown
 from bot.errors import ConfigError
 from bot.events import ConversationKey
 from bot.schema import AnswerValue
 from bot.settings import normalize_database_url
+from bot.storage.rows import Backend, State, decode, encode
 from bot.store import InboxItem
 
 if TYPE_CHECKING:
-    from bot.sqlite_backend import SqliteBackend
+    from bot.storage.sqlite.backend import SqliteBackend
 
 SCHEMA_REVISION = "0004_shown_and_inbox"
 """The Alembic head this code expects; a database already there starts without loading Alembic."""
-
-
-class State(NamedTuple):
-    """A conversation's row, without its answers."""
-
-    lang: str
-    interview_version: int
-    phase: str
-    cursor: str | None
-    return_to: str | None
-    shown_channel: str | None
-    shown_message: str | None
-    shown_view: str | None
-
-
-class Loaded(NamedTuple):
-    id: int
-    state: State
-    version: int
-    answers: list[tuple[str, str]]
-    """(question id, JSON value) pairs."""
-
-
-class Backend(Protocol):
-    """What one database engine does; every method is one transaction."""
-
-    async def load(self, key: ConversationKey) -> Loaded | None: ...
-    async def create(
-        self, key: ConversationKey, state: State, answers: list[tuple[str, str]]
-    ) -> int | None: ...
-    async def update(
-        self,
-        key: ConversationKey,
-        conv_id: int | None,
-        expected: int,
-        state: State,
-        upserts: list[tuple[str, str]],
-        deletes: list[str],
-    ) -> int | None: ...
-    async def forget(self, key: ConversationKey) -> int: ...
-    async def mark_event(self, platform: str, event_id: str) -> bool: ...
-    async def inbox_put(self, key: ConversationKey, payload: str, claimant: str) -> int: ...
-    async def inbox_done(self, item_id: int) -> None: ...
-    async def inbox_claim(
-        self, platform: str, claimant: str, dead: list[str], lease_seconds: float, limit: int
-    ) -> list[InboxItem]: ...
-    async def inbox_claimants(self) -> set[str]: ...
-    async def prune_events(self, older_than_seconds: float) -> int: ...
-    async def schema_revision(self) -> str | None: ...
-    async def ping(self) -> bool: ...
-    async def close(self) -> None: ...
-
-
-def encode(value: AnswerValue) -> str:
-    """An answer as stored: JSON (a list for several choices)."""
-    return json.dumps(list(value) if isinstance(value, tuple) else value, ensure_ascii=False)
-
-
-def decode(text: str) -> AnswerValue:
-    value = json.loads(text)
-    if isinstance(value, list):
-        return tuple(str(v) for v in value)
-    if isinstance(value, int | str):
-        return value
-    raise ValueError(f"unexpected stored answer {text!r}")
 
 
 class SqlStore:
@@ -276,12 +212,12 @@ async def open_store(
     backend: Backend
     sqlite: SqliteBackend | None = None
     if path is not None:
-        from bot.sqlite_backend import SqliteBackend
+        from bot.storage.sqlite.backend import SqliteBackend
 
         path.parent.mkdir(parents=True, exist_ok=True)
         backend = sqlite = await SqliteBackend.open(path, busy_timeout=busy_timeout)
     else:
-        from bot.pg_backend import PostgresBackend
+        from bot.storage.postgres import PostgresBackend
 
         backend = PostgresBackend.open(url, timeout=busy_timeout)
     try:
@@ -290,7 +226,7 @@ async def open_store(
             # A new SQLite file: the head schema from a DDL script, without loading Alembic.
             found = await sqlite.create_schema()
         if found != SCHEMA_REVISION:
-            from bot.migrate import upgrade
+            from bot.storage.migrate import upgrade
 
             await upgrade(url, busy_timeout=busy_timeout)
     except BaseException:

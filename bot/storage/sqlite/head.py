@@ -1,7 +1,7 @@
 """The head schema on SQLite as one DDL script, for a brand-new database file.
 
-A new SQLite file gets its tables from :data:`SCRIPT` (run by ``bot.sqlite_backend`` with the
-standard ``sqlite3`` module, in one ``BEGIN IMMEDIATE`` transaction) instead of from the
+A new SQLite file gets its tables from :data:`SCRIPT` (run by ``bot.storage.sqlite.backend``
+with the standard ``sqlite3`` module, in one ``BEGIN IMMEDIATE`` transaction) instead of from the
 revisions in ``migrations/versions/``, so that a first start loads neither Alembic nor
 SQLAlchemy. The script ends by stamping the head revision: Alembic then sees the file as it
 would after ``upgrade head`` and applies later revisions to it as usual.
