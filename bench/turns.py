@@ -34,7 +34,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
-from bench import pgcluster
 from bench.workload import (
     Recorder,
     Shared,
@@ -45,6 +44,7 @@ from bench.workload import (
     run_service,
 )
 from bot.storage import open_store
+from tests import pgcluster
 from tests.fakes import MemoryStore
 
 Row = tuple[str, float]

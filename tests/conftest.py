@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from bench import pgcluster
 from bot.storage import SqlStore, open_store
+from tests import pgcluster
 
 # One Hypothesis profile for the whole suite, set once: no deadline (a loaded machine is no
 # bug), the health checks that only measure speed off, and in CI a derandomised run, so the

@@ -23,11 +23,11 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bench import pgcluster
 from bot.catalog import load_catalog
 from bot.events import ConversationKey
 from bot.schema import AnswerValue, load_schema
 from bot.storage import open_store
+from tests import pgcluster
 from tests.fault.processes import SECRET, Server, ecoute_slack
 from tests.fault.slack_users import (
     Marketer,

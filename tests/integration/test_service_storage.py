@@ -7,7 +7,6 @@ import sqlite3
 
 import pytest
 
-from bench.workload import ANSWERS
 from bot.catalog import load_catalog
 from bot.events import Answer, ConversationKey, Start
 from bot.schema import load_schema
@@ -15,6 +14,7 @@ from bot.service import ConversationService
 from bot.storage import SqlStore, open_store, sqlite_path
 from bot.store import StoreUnavailable
 from bot.views import QuestionView, Reply, ReviewView
+from tests.cases import BURRITO as ANSWERS
 from tests.integration.rows import count
 
 KEY = ConversationKey("slack", "T1", "U1")

@@ -16,13 +16,13 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from bench import pgcluster
 from bot.conversation import Conversation
 from bot.errors import ConfigError
 from bot.events import ConversationKey
 from bot.storage import SqlStore, open_store, sqlite_path
 from bot.storage.postgres import PostgresBackend
 from bot.store import StoreUnavailable
+from tests import pgcluster
 from tests.integration.rows import count, fetch
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bench.workload import ANSWERS
 from bot.catalog import load_catalog
 from bot.conversation import Shown
 from bot.events import Answer, Back, ConversationKey, Help, Start
@@ -18,6 +17,7 @@ from bot.schema import load_schema
 from bot.service import ConversationService
 from bot.storage import open_store
 from bot.views import QuestionView, Reply
+from tests.cases import BURRITO as ANSWERS
 
 KEY = ConversationKey("slack", "T1", "U1")
 SCHEMA = load_schema()
