@@ -64,7 +64,7 @@ def _run(argv: list[str]) -> int:
     if not (settings.slack_configured or settings.discord_configured):
         return _chat(argv)
     configure_logging(settings)
-    from adapters.platforms import run_platforms
+    from adapters.cli.run import run_platforms
 
     asyncio.run(run_platforms(settings))
     return 0

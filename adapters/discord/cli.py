@@ -74,7 +74,7 @@ def main(argv: list[str]) -> int:
 
 async def _serve(settings: Settings) -> None:
     """The bot alone, restarted with back-off if it fails (as under ``ecoute run``)."""
-    from adapters.platforms import supervise
+    from adapters.cli.run import supervise
 
     core = await open_core(settings)
     try:

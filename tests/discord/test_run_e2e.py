@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from adapters.platforms import run_platforms
+from adapters.cli.run import run_platforms
 from bot.errors import ConfigError
 from bot.settings import Settings
 from tests.discord.fake_discord import FakeDiscord

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from adapters.platforms import Backoff, serve_all, supervise
+from adapters.cli.run import Backoff, serve_all, supervise
 from bot.errors import ConfigError
 
 Step = tuple[float, Exception | None]
@@ -85,7 +85,7 @@ async def stop(running: asyncio.Task[None]) -> None:
 
 
 def failure_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
-    records = [r for r in caplog.records if r.name == "adapters.platforms"]
+    records = [r for r in caplog.records if r.name == "adapters.cli.run"]
     assert all(r.exc_info is None for r in records if r.levelno >= logging.INFO)
     return [r.getMessage() for r in records if r.levelno >= logging.INFO]
 
