@@ -51,6 +51,16 @@ class Failure:
     """The database was away (try again) rather than an unexpected error (logged)."""
 
 
+def failure(service: ConversationService, lang: str, exc: BaseException, who: object) -> Failure:
+    """What to tell the user about ``exc`` (logged here): a database that is away
+    (:class:`StoreUnavailable`, or a deadline passed) or an unexpected error."""
+    if isinstance(exc, StoreUnavailable | TimeoutError):
+        log.warning("turn not stored for %s: %s", who, exc)
+        return Failure(service.unavailable_text(lang), unavailable=True)
+    log.error("turn failed for %s", who, exc_info=exc)
+    return Failure(service.text(lang, "chat.error"), unavailable=False)
+
+
 async def guarded(
     service: ConversationService,
     lang: str | Callable[[], Awaitable[str]],
@@ -62,13 +72,6 @@ async def guarded(
     coroutine function finds, asked only then) when it raised."""
     try:
         return await work
-    except StoreUnavailable as exc:
-        log.warning("turn not stored for %s: %s", who, exc)
-        unavailable = True
-    except Exception:
-        log.exception("turn failed for %s", who)
-        unavailable = False
-    said = lang if isinstance(lang, str) else await lang()
-    if unavailable:
-        return Failure(service.unavailable_text(said), unavailable=True)
-    return Failure(service.text(said, "chat.error"), unavailable=False)
+    except Exception as exc:
+        said = lang if isinstance(lang, str) else await lang()
+        return failure(service, said, exc, who)

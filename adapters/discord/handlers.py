@@ -19,11 +19,10 @@ from adapters.discord.ids import Action, CustomId
 from adapters.discord.messages import reply_message, shared_message, text_message
 from adapters.discord.modal import answer_modal
 from adapters.discord.texts import Texts
-from bot.chat import Forget
+from bot.chat import Forget, failure
 from bot.events import Answer, Back, Confirm, ConversationKey, Edit, Event, Restart, Start
 from bot.schema import Schema
 from bot.service import ConversationService
-from bot.store import StoreUnavailable
 from bot.views import VerdictView
 
 log = logging.getLogger(__name__)
@@ -154,14 +153,11 @@ async def _guarded(exchange: Exchange, handler: Handler, lang: str) -> AsyncIter
     """Turn failures into a message for the user; log what they can't fix."""
     try:
         yield
-    except (StoreUnavailable, TimeoutError) as exc:
-        log.warning("storage unavailable for interaction %s: %s", exchange.interaction.id, exc)
-        await _tell(exchange, handler.service.unavailable_text(lang))
     except discord.HTTPException:
         log.exception("Discord refused the response to interaction %s", exchange.interaction.id)
-    except Exception:
-        log.exception("interaction %s failed", exchange.interaction.id)
-        await _tell(exchange, handler.service.text(lang, "chat.error"))
+    except Exception as exc:  # the core's guard says what the user is told
+        told = failure(handler.service, lang, exc, f"interaction {exchange.interaction.id}")
+        await _tell(exchange, told.text)
 
 
 async def _tell(exchange: Exchange, text: str) -> None:
