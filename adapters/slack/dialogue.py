@@ -70,7 +70,7 @@ class Dialogue:
         try:
             return await self.service.language(origin.key, locale=self.locale(origin))
         except StoreUnavailable:
-            return self.catalog.pick(await self.locale(origin)())
+            return await self.fallback_lang(origin)()
 
     async def turn(self, origin: Origin, event: Event, handshake: Handshake | None = None) -> None:
         """Store the event's turn, then show its reply (one user's turns run one at a time)."""
@@ -130,7 +130,6 @@ class Dialogue:
         if not recorded:
             await self.overtaken(origin, sent, reply)
             return
-        texts = self.texts(reply.lang)
         if isinstance(reply.view, VerdictView):
             await self.publish_home(origin.client, origin.key, reply.lang, reply.view)
         if origin.response_url and origin.command_channel != channel:
@@ -164,13 +163,17 @@ class Dialogue:
         """The recorded live message becomes a record of the answer, or loses its buttons;
         so does the clicked message, in the user's DM, when it was posted but never recorded
         (its process stopped before saying where)."""
-        clicked, recorded = origin.clicked, reply.recorded
-        unrecorded = clicked is not None and clicked.channel == channel
-        if unrecorded and reply.changed and recorded is not None and reply.shown is not None:
-            assert clicked is not None
-            if clicked.ts != reply.shown.message and recorded.question_id == origin.question:
-                await delivery.update(origin.client, clicked, record_message(recorded, texts))
-        shown = reply.shown
+        clicked, shown, recorded = origin.clicked, reply.shown, reply.recorded
+        if (
+            clicked is not None
+            and shown is not None
+            and recorded is not None
+            and reply.changed
+            and clicked.channel == channel
+            and clicked.ts != shown.message
+            and recorded.question_id == origin.question
+        ):
+            await delivery.update(origin.client, clicked, record_message(recorded, texts))
         if shown is None:
             if reply.version > 1:  # recorded nowhere (a lost write): find it in the DM
                 found = await delivery.find_live(origin.client, channel, origin.bot_user)

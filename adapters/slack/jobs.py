@@ -145,9 +145,8 @@ class Jobs:
             log.warning("event %s not checked for duplicates: %r", event_id, exc)
             return True  # better twice than never: the core's compare-and-set guards answers
 
-    async def replay(self) -> int:
-        """Run the jobs stopped processes left (claimed for this one); how many were started."""
-        started = 0
+    async def replay(self) -> None:
+        """Run the jobs stopped processes left (claimed for this one)."""
         for item in await self.inbox.left():
             client = await self.client_for(item.key.workspace)
             try:
@@ -159,8 +158,6 @@ class Jobs:
                 await self.inbox.done(item.id)
                 continue
             self.tasks.spawn(self.run(job, item.id))
-            started += 1
-        return started
 
     async def sweep(self, every: float = SWEEP_SECONDS) -> None:
         """Replay at once, then every ``every`` seconds, until cancelled."""

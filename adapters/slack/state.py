@@ -135,10 +135,6 @@ class Background:
         if not task.cancelled() and task.exception() is not None:
             log.error("Slack work failed", exc_info=task.exception())
 
-    @property
-    def pending(self) -> int:
-        return len(self._tasks)
-
     async def drain(self, within: float) -> bool:
         """Wait for the work in flight (new tasks included); ``False`` if some is still running."""
         deadline = asyncio.get_running_loop().time() + within
