@@ -62,8 +62,12 @@ async def chaos(fake: QuietSlack, rng: random.Random, stop: asyncio.Event) -> tu
             fake.fail(method, Failure(200, "", delay=rng.uniform(0.2, 1.5)))  # slow, then fine
         elif roll < 0.93:
             fake.fail(method, Failure(502, "bad_gateway", delay=1.5))  # past the client timeout
-        else:
-            fake.fail("chat.postMessage", *(Failure(500, "internal_error") for _ in range(4)))
+        else:  # past the client's retries, for the DM that was posted to last
+            posts = fake.calls_to("chat.postMessage")
+            dm = str(posts[-1].params.get("channel")) if posts else ""
+            fake.fail_in(
+                "chat.postMessage", dm, *(Failure(500, "internal_error") for _ in range(4))
+            )
             bursts, injected = bursts + 1, injected + 3
     return injected, bursts
 
@@ -91,7 +95,8 @@ async def test_web_api_failures_under_load_lose_nothing(
             stop.set()
             injected, bursts = await injecting
     assert await served.slack.tasks.drain(10)
-    left = sum(len(queued) for queued in fake.failures.values())
+    queues = [*fake.failures.values(), *fake.channel_failures.values()]
+    left = sum(len(queued) for queued in queues)
     assert injected - left >= 30, (injected, left)  # the app really met the failures
     for n, user in enumerate(users):
         conv = await served.core.store.load(ConversationKey("slack", TEAM, user.user))

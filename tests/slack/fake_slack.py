@@ -48,6 +48,7 @@ class FakeSlack:
         self.problems: list[str] = []
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self.failures: dict[str, list[Failure]] = {}
+        self.channel_failures: dict[tuple[str, str], list[Failure]] = {}
         self.locales: dict[str, str] = {}
         self.refused_dms: set[str] = set()
         self.closed_channels: set[str] = set()
@@ -91,6 +92,11 @@ class FakeSlack:
         ws = Workspace(team, f"UB{team[1:]}", f"BB{team[1:]}")
         self.tokens[token] = ws
         return ws
+
+    def fail_in(self, method: str, channel: str, *failures: Failure) -> None:
+        """The next calls to ``method`` about ``channel`` get these answers, in order (a burst
+        that one call meets through all its retries, whatever other channels do meanwhile)."""
+        self.channel_failures.setdefault((method, channel), []).extend(failures)
 
     def fail(self, method: str, *failures: Failure) -> None:
         """The next calls to ``method`` get these answers, in order."""
@@ -151,7 +157,8 @@ class FakeSlack:
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") or params.get("token")
         self._check(method, params)
-        failures = self.failures.get(method)
+        failures = self.channel_failures.get((method, str(params.get("channel"))))
+        failures = failures or self.failures.get(method)
         failure = failures.pop(0) if failures else None
         if failure is not None:
             await asyncio.sleep(failure.delay)
