@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
 from bot.catalog import Catalog, Escape, load_catalog
@@ -10,6 +11,8 @@ from bot.schema import Schema, load_schema
 from bot.service import ConversationService
 from bot.settings import Settings
 from bot.store import Store, StoreUnavailable
+from bot.team.rounds import RoundStore
+from bot.team.service import Clock, TeamService
 from bot.verdict.scoring import Weights
 
 log = logging.getLogger(__name__)
@@ -27,12 +30,19 @@ class Core:
     catalog: Catalog
     weights: Weights
     store: Store
+    rounds: RoundStore
+    clock: Clock = time.time
+    """What "now" is for rounds' deadlines (tests control it)."""
 
     def service(self, escape: Escape) -> ConversationService:
         """A conversation service whose replies are escaped for one target (Slack, terminal...)."""
         return ConversationService(
             self.store, self.schema, self.catalog, weights=self.weights, escape=escape
         )
+
+    def team(self, service: ConversationService) -> TeamService:
+        """Team rounds over ``service``'s conversations (and its escape)."""
+        return TeamService(self.rounds, service, clock=self.clock)
 
     async def close(self) -> None:
         await self.store.close()
@@ -63,7 +73,7 @@ async def open_core(settings: Settings) -> Core:
     except BaseException:
         await store.close()
         raise
-    return Core(settings, schema, catalog, weights, store)
+    return Core(settings, schema, catalog, weights, store, store.rounds)
 
 
 async def prune_events(store: Store) -> None:

@@ -18,6 +18,12 @@ def typed_answers(case: str) -> Typed:
     }
 
 
+def stored_answers(case: str) -> dict[str, str | int | tuple[str, ...]]:
+    """``burrito`` or ``licence_plate`` as the store keeps them (tuples, integers)."""
+    raw = json.loads((DATA / f"{case}.json").read_text("utf-8"))
+    return {key: tuple(value) if isinstance(value, list) else value for key, value in raw.items()}
+
+
 BURRITO = typed_answers("burrito")
 LICENCE_PLATE = typed_answers("licence_plate")
 

@@ -1,8 +1,12 @@
-"""``ecoute diagnose --answers FILE [--lang fr|en] [--format json|text]``: a verdict without chat.
+"""``ecoute diagnose --answers FILE [--evidence FILE] [--lang fr|en] [--format json|text]``: a
+verdict without chat.
 
 Reads the answers as a JSON object (``-`` for standard input), checks them like the interview
-does (missing answers are allowed), and prints the verdict. Bad input exits with status 2 and
-one line per problem on stderr: key, value, why. Imports no chat platform, so it starts fast.
+does (missing answers are allowed), and prints the verdict. ``--evidence`` adds a listening
+poll's closed counts, ``{"respondents": N, "wants": {"instagram": 9, "email": 4}}``
+(:mod:`bot.verdict.evidence`); the JSON verdict then gains an ``evidence`` key, and only then.
+Bad input exits with status 2 and one line per problem on stderr: key, value, why. Imports no
+chat platform, so it starts fast.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from bot.catalog import Catalog, CatalogError, Escape, load_catalog, plain
 from bot.schema import SchemaError, load_schema
 from bot.validation import AnswerProblem, check_answers
 from bot.verdict import Verdict, diagnose
+from bot.verdict.evidence import Evidence, EvidenceError, evidence_from_json, poll_presence
+from bot.verdict.flips import POLL
 from bot.verdict.scoring import ScoringError
 from bot.verdict.view import verdict_text, verdict_view
 from bot.views import VerdictView
@@ -42,16 +48,29 @@ def main(argv: list[str]) -> int:
     except SystemExit as exc:  # --help, or a usage error argparse already printed
         return exc.code if isinstance(exc.code, int) else BAD_INPUT
     lang: str = args.lang
+    if args.answers == "-" and args.evidence == "-":
+        _report([AnswerProblem("--evidence", "-", "stdin_twice", {})], catalog, lang)
+        return BAD_INPUT
     raw, problem = _read(args.answers)
     if problem is not None:
         _report([AnswerProblem("--answers", args.answers, problem[0], problem[1])], catalog, lang)
         return BAD_INPUT
     answers, problems = check_answers(schema, raw)
+    evidence: Evidence | None = None
+    if args.evidence is not None:
+        data, problem = _read(args.evidence, "evidence_not_object")
+        if problem is not None:
+            problems.append(AnswerProblem("--evidence", args.evidence, problem[0], problem[1]))
+        else:
+            try:
+                evidence = evidence_from_json(data, schema)
+            except EvidenceError as exc:
+                problems += exc.problems
     if problems:
         _report(problems, catalog, lang)
         return BAD_INPUT
     try:
-        verdict = diagnose(answers, schema=schema)
+        verdict = diagnose(answers, evidence=evidence, schema=schema)
     except ScoringError as exc:
         print(exc, file=sys.stderr)
         return BROKEN_PROMPTS
@@ -66,9 +85,11 @@ def main(argv: list[str]) -> int:
 
 
 def as_json(view: VerdictView, verdict: Verdict) -> dict[str, Any]:
-    """The documented JSON form of a verdict (a stable public shape)."""
+    """The documented JSON form of a verdict (a stable public shape); ``evidence`` is there
+    only when the verdict weighed a poll, and ``flips`` keeps answer changes only (a poll's
+    flips are under ``evidence``)."""
     codes = {p.platform: [r.code for r in p.reasons] for p in verdict.platforms}
-    return {
+    document: dict[str, Any] = {
         "platforms": [
             {
                 "platform": p.platform,
@@ -91,6 +112,37 @@ def as_json(view: VerdictView, verdict: Verdict) -> dict[str, Any]:
                 "text": f.text,
             }
             for f in view.flips
+            if f.question != POLL
+        ],
+    }
+    if verdict.evidence is not None:
+        document["evidence"] = _evidence_json(verdict.evidence, view, verdict)
+    return document
+
+
+def _evidence_json(evidence: Evidence, view: VerdictView, verdict: Verdict) -> dict[str, Any]:
+    """The poll as given, whether it decided (``used``), and per chosen platform the share of
+    respondents who want it, the presence it stands for (``null`` when not used) and the
+    further answers that would change the call (``flip``, or ``null``)."""
+    texts = {f.platform: f.text for f in view.flips if f.question == POLL}
+    flips = {
+        f.platform: {"more": f.more, "wanting": f.wanting, "verdict": f.verdict}
+        | {"text": texts[f.platform]}
+        for f in verdict.poll_flips
+    }
+    return {
+        "respondents": evidence.respondents,
+        "wants": dict(evidence.wants),
+        "used": evidence.used,
+        "platforms": [
+            {
+                "platform": p.platform,
+                "wanting": evidence.wanting(p.platform),
+                "share": round(float(evidence.share(p.platform)), 4),
+                "presence": poll_presence(evidence, p.platform),
+                "flip": flips.get(p.platform),
+            }
+            for p in verdict.platforms
         ],
     }
 
@@ -108,12 +160,15 @@ def _parser(catalog: Catalog, lang: str) -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(prog="ecoute diagnose", description=t("description"))
     parser.add_argument("--answers", required=True, metavar="FILE", help=t("answers_help"))
+    parser.add_argument("--evidence", metavar="FILE", help=t("evidence_help"))
     parser.add_argument("--lang", choices=catalog.languages, default=lang, help=t("lang_help"))
     parser.add_argument("--format", choices=("text", "json"), default="text", help=t("format_help"))
     return parser
 
 
-def _read(source: str) -> tuple[Any, tuple[str, dict[str, object]] | None]:
+def _read(
+    source: str, not_object: str = "not_object"
+) -> tuple[Any, tuple[str, dict[str, object]] | None]:
     """The parsed JSON object, or a problem: (message key under verdict.diagnose, values)."""
     try:
         text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
@@ -124,7 +179,7 @@ def _read(source: str) -> tuple[Any, tuple[str, dict[str, object]] | None]:
     except json.JSONDecodeError as exc:
         return None, ("invalid_json", {"error": str(exc)})
     if not isinstance(raw, dict):
-        return None, ("not_object", {})
+        return None, (not_object, {})
     return raw, None
 
 
@@ -137,7 +192,8 @@ def _report(problems: list[AnswerProblem], catalog: Catalog, lang: str) -> None:
         why = catalog.text(lang, key, plain, **values)
         if "choices" in values:
             why = catalog.text(lang, "verdict.diagnose.allowed", plain, why=why, **values)
-        value = p.value if p.key == "--answers" else json.dumps(p.value, ensure_ascii=False)
+        literal = p.key in ("--answers", "--evidence")
+        value = p.value if literal else json.dumps(p.value, ensure_ascii=False)
         line = catalog.text(
             lang, "verdict.diagnose.problem", escape, key=p.key, value=value, why=why
         )

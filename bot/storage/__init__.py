@@ -26,13 +26,14 @@ from bot.errors import ConfigError
 from bot.events import ConversationKey
 from bot.schema import AnswerValue
 from bot.settings import normalize_database_url
+from bot.storage.rounds import SqlRounds
 from bot.storage.rows import Backend, State, decode, encode
 from bot.store import InboxItem
 
 if TYPE_CHECKING:
     from bot.storage.sqlite.backend import SqliteBackend
 
-SCHEMA_REVISION = "0004_shown_and_inbox"
+SCHEMA_REVISION = "0005_team_rounds"
 """The Alembic head this code expects; a database already there starts without loading Alembic."""
 
 
@@ -43,6 +44,8 @@ class SqlStore:
         self.backend = backend
         self.cache_size = cache_size
         self._cache: OrderedDict[ConversationKey, tuple[int, Conversation]] = OrderedDict()
+        self.rounds = SqlRounds(backend)
+        """Team rounds, in the same database."""
 
     @property
     def caching(self) -> bool:
@@ -121,10 +124,12 @@ class SqlStore:
         return True
 
     async def forget(self, platform: str, workspace: str, user: str) -> int:
-        """Delete this user's conversation and answers; returns the rows removed."""
+        """Delete this user's conversation, answers, inbox rows and round participations (and
+        their name on rounds they opened); returns the rows removed."""
         key = ConversationKey(platform, workspace, user)
         self._cache.pop(key, None)
-        return await self.backend.forget(key)
+        removed = await self.backend.forget(key)
+        return removed + await self.rounds.forget_user(platform, workspace, user)
 
     async def mark_event(self, platform: str, event_id: str) -> bool:
         """``False`` if this platform event id was already recorded."""

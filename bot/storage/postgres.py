@@ -17,7 +17,8 @@ server more too. The turn's statement leaves out the CTEs it does not need (see 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
@@ -33,7 +34,7 @@ from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from bot.events import ConversationKey
-from bot.storage.rows import Loaded, State
+from bot.storage.rows import Loaded, Params, State, bind_first
 from bot.storage.tables import answers, conversations, inbox, processed_events
 from bot.store import InboxItem, StoreUnavailable
 
@@ -244,6 +245,27 @@ P_REVISION = Prepared(text("SELECT version_num FROM alembic_version"))
 P_PING = Prepared(text("SELECT 1"))
 
 
+class Positional:
+    """A portable statement (``?`` placeholders) numbered for asyncpg (``$1``, ``$2``...).
+
+    Portable statements never hold a ``?`` inside a literal, so each one is a placeholder.
+    """
+
+    __slots__ = ("sql",)
+
+    def __init__(self, sql: str) -> None:
+        parts = sql.split("?")
+        self.sql = parts[0] + "".join(f"${n}{part}" for n, part in enumerate(parts[1:], 1))
+
+    def args(self, params: Params) -> list[Any]:
+        return list(params)
+
+
+@functools.lru_cache(maxsize=256)
+def positional(sql: str) -> Positional:
+    return Positional(sql)
+
+
 def key_params(key: ConversationKey) -> dict[str, Any]:
     return {"k_platform": key.platform, "k_workspace": key.workspace, "k_user_id": key.user}
 
@@ -322,7 +344,7 @@ class PostgresBackend:
             pooled.close()
         raise StoreUnavailable("PostgreSQL: every pooled connection was closed")
 
-    async def _run(self, how: str, statement: Prepared, params: Mapping[str, Any]) -> Any:
+    async def _run(self, how: str, statement: Prepared | Positional, params: Any) -> Any:
         """``statement`` run by asyncpg's ``fetch``, ``fetchval`` or ``execute`` (``how``) on a
         pooled connection. Losing the connection, a lock timeout, a conflict or a server
         going down become StoreUnavailable; a connection that may be broken is replaced."""
@@ -427,6 +449,39 @@ class PostgresBackend:
 
     async def inbox_claimants(self) -> set[str]:
         return {str(r[0]) for r in await self._run("fetch", P_INBOX_CLAIMANTS, {})}
+
+    async def rows(self, sql: str, params: Params, *, write: bool = True) -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in await self._run("fetch", positional(sql), params)]
+
+    async def count(self, sql: str, params: Params) -> int:
+        return changed_rows(await self._run("execute", positional(sql), params))
+
+    async def script(self, steps: Sequence[tuple[str, Params]]) -> list[list[tuple[Any, ...]]]:
+        """The statements in one transaction on one pooled connection."""
+        pooled = await self._checkout()
+        conn = driver(pooled)
+        results: list[list[tuple[Any, ...]]] = []
+        first: object = None
+        try:
+            async with conn.transaction():
+                for sql, params in steps:
+                    found = await conn.fetch(positional(sql).sql, *bind_first(params, first))
+                    if not results and found:
+                        first = found[0][0]
+                    results.append([tuple(r) for r in found])
+            return results
+        except asyncpg.PostgresError as exc:
+            if conn.is_closed():
+                pooled.invalidate(exc)
+            code = str(exc.sqlstate or "")
+            if code in RETRY or code[:2] in RETRY_CLASSES:
+                raise StoreUnavailable(f"PostgreSQL: {exc}") from exc
+            raise
+        except LOST as exc:
+            pooled.invalidate(exc)
+            raise StoreUnavailable(f"PostgreSQL: {exc!r}") from exc
+        finally:
+            pooled.close()
 
     async def schema_revision(self) -> str | None:
         if not await self._run("fetchval", P_HAS_REVISION, {}):

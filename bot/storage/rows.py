@@ -4,11 +4,32 @@ and the :class:`Backend` protocol each database engine implements."""
 from __future__ import annotations
 
 import json
-from typing import NamedTuple, Protocol
+from collections.abc import Sequence
+from typing import Any, NamedTuple, Protocol
 
 from bot.events import ConversationKey
 from bot.schema import AnswerValue
 from bot.store import InboxItem
+
+Params = Sequence[Any]
+"""The values of a portable statement's ``?`` placeholders, in order.
+
+Portable statements are the SQL both SQLite and PostgreSQL accept (``ON CONFLICT``,
+``RETURNING``, ``CAST``), used where a round trip is not the hot path (team rounds); the
+PostgreSQL backend numbers the placeholders for asyncpg."""
+
+
+class _First:
+    def __repr__(self) -> str:
+        return "FIRST"
+
+
+FIRST: Any = _First()
+"""In :meth:`Backend.script`: the first value returned by the script's first statement."""
+
+
+def bind_first(params: Params, first: object) -> list[Any]:
+    return [first if p is FIRST else p for p in params]
 
 
 class State(NamedTuple):
@@ -57,6 +78,17 @@ class Backend(Protocol):
     ) -> list[InboxItem]: ...
     async def inbox_claimants(self) -> set[str]: ...
     async def prune_events(self, older_than_seconds: float) -> int: ...
+    async def rows(self, sql: str, params: Params, *, write: bool = True) -> list[tuple[Any, ...]]:
+        """One portable statement (``?`` placeholders), its rows."""
+
+    async def count(self, sql: str, params: Params) -> int:
+        """One portable statement, the rows it changed."""
+
+    async def script(self, steps: Sequence[tuple[str, Params]]) -> list[list[tuple[Any, ...]]]:
+        """Statements in one transaction, all or none; the rows each returned. A parameter
+        that is :data:`FIRST` stands for the first value the first statement returned (the
+        id of a row it inserted)."""
+
     async def schema_revision(self) -> str | None: ...
     async def ping(self) -> bool: ...
     async def close(self) -> None: ...

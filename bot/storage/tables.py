@@ -14,6 +14,7 @@ from __future__ import annotations
 from sqlalchemy import (
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -119,3 +120,53 @@ inbox = Table(
 ``claimed_by`` names the process working on one (see :mod:`bot.inbox`); a row whose claimant
 died is claimed again and replayed. ``forget`` removes a user's rows.
 """
+
+rounds = Table(
+    "rounds",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("platform", String(32), nullable=False),
+    Column("workspace", String(64), nullable=False),
+    Column("channel", String(64), nullable=False),
+    Column("owner", String(64), nullable=False),
+    Column("named", Integer, nullable=False),
+    Column("invited_only", Integer, nullable=False),
+    Column("lang", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("deadline", Float, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("closed_at", Float),
+    Column("closed_by", String(16)),
+    Column("message", String(64)),
+    Column("report_message", String(64)),
+    Column("report_claim", String(128)),
+    Column("report_claimed_at", Float),
+    Column("version", Integer, nullable=False),
+    Index(None, "platform", "workspace", "channel"),
+    Index(None, "status", "deadline"),
+    sqlite_autoincrement=True,
+)
+"""Team rounds (:mod:`bot.team.rounds`), one channel each. Times are epoch seconds (a float,
+the same on both databases), so that the scheduler compares them with its own clock.
+``status`` changes once, by compare-and-set; ``report_claim`` says which process is posting
+the report (taken over after a lease)."""
+
+round_participants = Table(
+    "round_participants",
+    metadata,
+    Column(
+        "round_id",
+        Integer,
+        ForeignKey("rounds.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("user_id", String(64), primary_key=True),
+    Column("taking", String(16), nullable=False),
+    Column("answers", Text),
+    Column("joined_at", Float, nullable=False),
+    Column("answered_at", Float),
+    Index(None, "user_id"),
+    sqlite_with_rowid=False,
+)
+"""Who takes part in a round and, once they reached a verdict, a copy of their answers
+(JSON) — written only while the round is open."""

@@ -2,7 +2,10 @@
 
 Texts come from ``prompts/<lang>/verdict.toml``; answers are quoted through the choice labels
 of ``interview.toml``. Labels and the user's own text are passed to the templates as values, so
-the target's ``escape`` is applied to them exactly once.
+the target's ``escape`` is applied to them exactly once. A poll's numbers reach the texts as
+values too: the reasons' own (:attr:`bot.verdict.rules.Reason.values`), the counts cited on
+the alternatives, a sentence after the headline, and one flip per platform (``question`` is
+:data:`bot.verdict.flips.POLL`, ``answer`` the number of further answers).
 """
 
 from __future__ import annotations
@@ -12,6 +15,9 @@ from typing import Any
 from bot.catalog import Catalog, Escape, plain
 from bot.schema import Answers, AnswerValue
 from bot.verdict import Verdict
+from bot.verdict.evidence import MIN_RESPONDENTS
+from bot.verdict.flips import POLL
+from bot.verdict.rules import POLL_CHOICE
 from bot.views import AlternativeView, CodedText, FlipView, PlatformView, VerdictTitles, VerdictView
 
 _ONE = (
@@ -86,6 +92,16 @@ def verdict_view(
         return catalog.text(lang, f"verdict.{key}", escape, **{**values, **extra})
 
     headline = shown(f"headline.{verdict.headline}", count=len(verdict.platforms))
+    poll = verdict.evidence
+    if poll is not None:
+        summary = "summary" if poll.used else "summary_too_few"
+        said = shown(
+            f"poll.{summary}",
+            respondents=poll.respondents,
+            nowhere=poll.wanting("nowhere"),
+            needed=MIN_RESPONDENTS,
+        )
+        headline = f"{headline} {said}"
     if values["audience"]:
         headline = f"{headline} {shown('audience')}"
     names = {
@@ -102,28 +118,56 @@ def verdict_view(
                     f"reason.{r.code}",
                     platform=names[p.platform],
                     presence=words.choice("presence", answers.get(f"presence.{p.platform}")),
+                    **dict(r.values),
                 )
                 for r in p.reasons
             ),
         )
         for p in verdict.platforms
     )
-    flips = tuple(
-        FlipView(
-            platform=f.platform,
-            question=f.question,
-            answer=f.answer,
-            verdict=f.verdict,
-            text=shown(
-                "flip.text",
-                platform=names[f.platform],
-                question=_question_label(words, f.question, names),
-                answer=words.answer(f.question, f.answer),
-                verdict=words.text(f"verdict.label.{f.verdict}"),
-            ),
-        )
-        for f in verdict.flips
-    )
+    flips: list[FlipView] = []
+    for p in verdict.platforms:
+        flips += [
+            FlipView(
+                platform=f.platform,
+                question=f.question,
+                answer=f.answer,
+                verdict=f.verdict,
+                text=shown(
+                    "flip.text",
+                    platform=names[f.platform],
+                    question=_question_label(words, f.question, names),
+                    answer=words.answer(f.question, f.answer),
+                    verdict=words.text(f"verdict.label.{f.verdict}"),
+                ),
+            )
+            for f in verdict.flips
+            if f.platform == p.platform
+        ]
+        flips += [
+            FlipView(
+                platform=f.platform,
+                question=POLL,
+                answer=f.more,
+                verdict=f.verdict,
+                text=shown(
+                    "flip.poll_wanting" if f.wanting else "flip.poll_not_wanting",
+                    platform=names[f.platform],
+                    more=f.more,
+                    verdict=words.text(f"verdict.label.{f.verdict}"),
+                ),
+            )
+            for f in verdict.poll_flips
+            if f.platform == p.platform
+        ]
+
+    def alternative_text(channel: str, reason: str, asked: int | None) -> str:
+        text = shown(f"alternative.{reason}")
+        if poll is None or asked is None:
+            return text
+        cited = shown(f"poll.{POLL_CHOICE[channel]}", wanting=asked, respondents=poll.respondents)
+        return f"{cited} {text}"
+
     return VerdictView(
         titles=VerdictTitles(*(shown(f"title.{name}") for name in VerdictTitles.__slots__)),
         headline=headline,
@@ -133,11 +177,13 @@ def verdict_view(
         warnings=tuple(CodedText(w, shown(f"warning.{w}")) for w in verdict.warnings),
         alternatives=tuple(
             AlternativeView(
-                a.channel, shown(f"channel.{a.channel}"), shown(f"alternative.{a.reason}")
+                a.channel,
+                shown(f"channel.{a.channel}"),
+                alternative_text(a.channel, a.reason, a.poll),
             )
             for a in verdict.alternatives
         ),
-        flips=flips,
+        flips=tuple(flips),
     )
 
 

@@ -32,6 +32,8 @@ TABLES = {
     "processed_events",
     "discord_command_sync",
     "inbox",
+    "rounds",
+    "round_participants",
     "alembic_version",
 }
 """The tables the migrations create, besides Slack's."""

@@ -9,12 +9,13 @@ plain SQL rather than SQLAlchemy so that a start on SQLite does not load SQLAlch
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from bot.events import ConversationKey
-from bot.storage.rows import Loaded, State
+from bot.storage.rows import Loaded, Params, State, bind_first
 from bot.storage.sqlite.worker import SqliteWorker
 from bot.store import InboxItem, StoreUnavailable
 
@@ -150,6 +151,24 @@ def execute(db: sqlite3.Connection, sql: str, params: tuple[object, ...]) -> int
     return changed
 
 
+def fetch(db: sqlite3.Connection, sql: str, params: Params) -> list[tuple[Any, ...]]:
+    return db.execute(sql, tuple(params)).fetchall()
+
+
+def run_script(
+    db: sqlite3.Connection, steps: Sequence[tuple[str, Params]]
+) -> list[list[tuple[Any, ...]]]:
+    """The statements in the savepoint the worker opened: all or none."""
+    results: list[list[tuple[Any, ...]]] = []
+    first: object = None
+    for sql, params in steps:
+        rows = db.execute(sql, bind_first(params, first)).fetchall()
+        if not results and rows:
+            first = rows[0][0]
+        results.append(rows)
+    return results
+
+
 def revision(db: sqlite3.Connection) -> str | None:
     found = db.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
@@ -250,6 +269,15 @@ class SqliteBackend:
 
     async def inbox_claimants(self) -> set[str]:
         return await self.worker.call(claimants, write=False)
+
+    async def rows(self, sql: str, params: Params, *, write: bool = True) -> list[tuple[Any, ...]]:
+        return await self.worker.call(fetch, sql, params, write=write)
+
+    async def count(self, sql: str, params: Params) -> int:
+        return await self.worker.call(execute, sql, tuple(params))
+
+    async def script(self, steps: Sequence[tuple[str, Params]]) -> list[list[tuple[Any, ...]]]:
+        return await self.worker.call(run_script, steps)
 
     async def schema_revision(self) -> str | None:
         return await self.worker.call(revision, write=False)

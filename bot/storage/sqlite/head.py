@@ -139,5 +139,44 @@ CREATE TABLE inbox (
 
 CREATE INDEX ix_inbox_claimed_at ON inbox (claimed_at);
 
-INSERT INTO alembic_version (version_num) VALUES ('0004_shown_and_inbox');
+CREATE TABLE rounds (
+    id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    platform VARCHAR(32) NOT NULL,
+    workspace VARCHAR(64) NOT NULL,
+    channel VARCHAR(64) NOT NULL,
+    owner VARCHAR(64) NOT NULL,
+    named INTEGER NOT NULL,
+    invited_only INTEGER NOT NULL,
+    lang VARCHAR(16) NOT NULL,
+    status VARCHAR(16) NOT NULL,
+    deadline FLOAT NOT NULL,
+    created_at FLOAT NOT NULL,
+    closed_at FLOAT,
+    closed_by VARCHAR(16),
+    message VARCHAR(64),
+    report_message VARCHAR(64),
+    report_claim VARCHAR(128),
+    report_claimed_at FLOAT,
+    version INTEGER NOT NULL
+);
+
+CREATE INDEX ix_rounds_platform ON rounds (platform, workspace, channel);
+
+CREATE INDEX ix_rounds_status ON rounds (status, deadline);
+
+CREATE TABLE round_participants (
+    round_id INTEGER NOT NULL,
+    user_id VARCHAR(64) NOT NULL,
+    taking VARCHAR(16) NOT NULL,
+    answers TEXT,
+    joined_at FLOAT NOT NULL,
+    answered_at FLOAT,
+    CONSTRAINT pk_round_participants PRIMARY KEY (round_id, user_id),
+    CONSTRAINT fk_round_participants_round_id_rounds FOREIGN KEY(round_id)
+        REFERENCES rounds (id) ON DELETE CASCADE
+) WITHOUT ROWID;
+
+CREATE INDEX ix_round_participants_user_id ON round_participants (user_id);
+
+INSERT INTO alembic_version (version_num) VALUES ('0005_team_rounds');
 """
