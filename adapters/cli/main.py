@@ -23,6 +23,8 @@ commands:
   chat [--lang fr|en]    the interview in this terminal (resumes where you stopped)
   diagnose --answers FILE [--lang fr|en] [--format json|text]
                          print the verdict for a JSON file of answers
+  export --platform slack|discord --workspace ID [--round ID] --format csv|json [--output FILE]
+                         a workspace's team rounds, answers and verdicts, as CSV or JSON
   prompts check          check the questions and texts in prompts/
   db upgrade | current   bring the database schema up to date / show its revision
   slack [...]            run the Slack app (`ecoute slack --help`)
@@ -41,6 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "run": _run,
         "chat": _chat,
         "diagnose": _diagnose,
+        "export": _export,
         "prompts": _prompts,
         "db": _db,
         "slack": _slack,
@@ -80,6 +83,12 @@ def _diagnose(argv: list[str]) -> int:
     from adapters.cli.diagnose import main as diagnose_main
 
     return diagnose_main(argv)
+
+
+def _export(argv: list[str]) -> int:
+    from adapters.cli.export import main as export_main
+
+    return export_main(argv)
 
 
 def _prompts(argv: list[str]) -> int:

@@ -23,6 +23,7 @@ from adapters.slack.escape import slack_mrkdwn_escape
 from adapters.slack.jobs import Jobs
 from adapters.slack.listeners import Listeners, revoking
 from adapters.slack.state import Background
+from adapters.slack.team import SlackTeam
 from bot.bootstrap import Core
 
 log = logging.getLogger(__name__)
@@ -38,17 +39,24 @@ class SlackApp:
     jobs: Jobs
     on_close: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     sweeper: asyncio.Task[None] | None = None
+    team: SlackTeam | None = None
+    team_sweeper: asyncio.Task[None] | None = None
 
     def start_sweeping(self) -> None:
-        """Replay what stopped processes left in the inbox: now, then every few seconds."""
+        """Replay what stopped processes left in the inbox, and close team rounds past their
+        deadline: now, then every few seconds."""
+        loop = asyncio.get_running_loop()
         if self.sweeper is None:
-            self.sweeper = asyncio.get_running_loop().create_task(self.jobs.sweep())
+            self.sweeper = loop.create_task(self.jobs.sweep())
+        if self.team_sweeper is None and self.team is not None:
+            self.team_sweeper = loop.create_task(self.team.sweep())
 
     async def close(self, grace: float = 10.0) -> None:
-        if self.sweeper is not None:
-            self.sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.sweeper
+        for sweeper in (self.sweeper, self.team_sweeper):
+            if sweeper is not None:
+                sweeper.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await sweeper
         if not await self.tasks.drain(grace):
             log.warning("Slack work still running at shutdown: cancelled")
             await self.tasks.cancel()
@@ -94,8 +102,11 @@ def create_app(core: Core, oauth: AsyncOAuthSettings | None = None) -> SlackApp:
         return web_client(settings, bot.bot_token, session)
 
     slack = SlackApp(bolt, dialogue, tasks, Jobs(dialogue, core.store, tasks, client_for))
+    slack.team = SlackTeam(dialogue, core.team(dialogue.service), client_for)
+    slack.jobs.team = slack.team
+    dialogue.after_verdict = slack.team.after_verdict
     slack.on_close.append(session.close)
     revoked = revoking(bolt, tasks) if bolt.installation_store is not None else None
-    Listeners(dialogue, slack.jobs, tasks).register(bolt, revoked)
+    Listeners(dialogue, slack.jobs, tasks, slack.team).register(bolt, revoked)
     slack.start_sweeping()
     return slack

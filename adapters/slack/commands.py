@@ -1,18 +1,31 @@
-"""``/ecoute [start|resume|restart|lang fr|en|forget|help]``, answered privately."""
+"""``/ecoute [start|resume|restart|lang fr|en|forget|help|team|export]``, answered privately."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from adapters.slack.dialogue import Dialogue
 from adapters.slack.flows import forget_user, show_help
 from adapters.slack.origin import Origin
 from bot.events import Event, Restart, SetLanguage, Start
 
+if TYPE_CHECKING:
+    from adapters.slack.team import SlackTeam
 
-async def run_command(d: Dialogue, origin: Origin, text: str) -> None:
+
+async def run_command(
+    d: Dialogue, origin: Origin, text: str, team: SlackTeam | None = None
+) -> None:
     """Run the subcommand typed after ``/ecoute`` (French words work too)."""
     words = text.split()
     name = d.words.get(words[0].casefold()) if words else "start"
     event: Event
+    if name == "team" and team is not None:
+        await team.open(origin, words[1:])
+        return
+    if name == "export" and team is not None:
+        await team.export(origin, words[1:])
+        return
     if name in ("start", "resume"):
         event = Start()
     elif name == "restart":

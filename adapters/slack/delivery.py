@@ -144,3 +144,18 @@ async def publish_view(client: AsyncWebClient, user: str, view: dict[str, Any]) 
 async def open_view(client: AsyncWebClient, trigger_id: str, view: dict[str, Any]) -> None:
     """Open a modal (the trigger id lives 3 seconds)."""
     await _call("views.open", client.views_open(trigger_id=trigger_id, view=view))
+
+
+async def upload(client: AsyncWebClient, **files: Any) -> None:
+    """Files through ``files_upload_v2`` (its three Web API calls), shared where it says."""
+    await _call("files.uploadV2", client.files_upload_v2(**files))
+
+
+async def is_admin(client: AsyncWebClient, user: str) -> bool:
+    """Whether ``user`` is an admin or owner of the workspace (``False`` if Slack won't say)."""
+    try:
+        resp = await _call("users.info", client.users_info(user=user))
+    except DeliveryError:
+        return False
+    found = resp.get("user") or {}
+    return bool(found.get("is_admin") or found.get("is_owner"))

@@ -52,6 +52,8 @@ class Dialogue:
         self.locks = Locks()
         self.locales = Locales()
         self.words = command_words(catalog)
+        self.after_verdict: Callable[[Origin], Awaitable[None]] | None = None
+        """Called once a turn showed a new or changed verdict (team rounds count it)."""
 
     def texts(self, lang: str) -> Texts:
         return Texts(self.catalog, lang)
@@ -132,6 +134,8 @@ class Dialogue:
             return
         if isinstance(reply.view, VerdictView):
             await self.publish_home(origin.client, origin.key, reply.lang, reply.view)
+            if reply.changed and self.after_verdict is not None:
+                await self.after_verdict(origin)
         if origin.response_url and origin.command_channel != channel:
             text = texts.trusted("dm_sent", channel=channel)
             await delivery.respond(origin.response_url, text, origin.client.session)

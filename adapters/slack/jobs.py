@@ -14,7 +14,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -25,6 +25,9 @@ from adapters.slack.state import Background
 from bot.events import Event, event_from_json, event_to_json
 from bot.inbox import SWEEP_SECONDS, Inbox
 from bot.store import Store, StoreUnavailable
+
+if TYPE_CHECKING:
+    from adapters.slack.team import SlackTeam
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +88,8 @@ class Jobs:
         self.inbox = Inbox(store, "slack")
         self.client_for = client_for
         self.running = asyncio.Semaphore(TURNS_AT_ONCE)
+        self.team: SlackTeam | None = None
+        """The team commands (``/ecoute team``, ``/ecoute export``), once the app has them."""
 
     async def accept(self, job: Job, ack: Ack) -> None:
         """Record ``job``, acknowledge, then run it in the background."""
@@ -132,7 +137,7 @@ class Jobs:
         fresh = job.event_id is None or job.origin.replayed
         if fresh or await self.first_delivery(str(job.event_id)):
             if job.command is not None:
-                await run_command(self.dialogue, job.origin, job.command)
+                await run_command(self.dialogue, job.origin, job.command, self.team)
             elif job.event is not None:
                 await self.dialogue.turn(job.origin, job.event, handshake)
 

@@ -30,6 +30,9 @@ from adapters.slack.jobs import Job, Jobs
 from adapters.slack.origin import Handshake, Origin
 from adapters.slack.payloads import NoUser, action_origin, chosen_ticks, key_of, modal_answer
 from adapters.slack.state import Background, Sent
+from adapters.slack.team import ACTIONS as TEAM_ACTIONS
+from adapters.slack.team import SlackTeam
+from bot.chat import Failure, guarded
 from bot.events import Answer, Back, Confirm, Edit, Event, Restart, Start
 
 log = logging.getLogger(__name__)
@@ -61,8 +64,10 @@ def unreadable_ignored(listener: Listener) -> Listener:
 class Listeners:
     """The listeners of one Bolt app; :meth:`register` puts them on it."""
 
-    def __init__(self, dialogue: Dialogue, jobs: Jobs, tasks: Background) -> None:
-        self.d, self.jobs, self.tasks = dialogue, jobs, tasks
+    def __init__(
+        self, dialogue: Dialogue, jobs: Jobs, tasks: Background, team: SlackTeam | None = None
+    ) -> None:
+        self.d, self.jobs, self.tasks, self.team = dialogue, jobs, tasks, team
 
     def register(self, app: AsyncApp, revoked: Listener | None = None) -> None:
         """Every listener on ``app``; ``revoked`` handles uninstalls (OAuth installs only)."""
@@ -88,6 +93,8 @@ class Listeners:
         ):
             on(app.action(action_id), self.simple(event))
         on(app.action(v.SHARE), self.share)
+        for action_id in TEAM_ACTIONS:
+            on(app.action(action_id), self.team_click)
         on(app.view(v.TEXT_VIEW), self.typed)
         on(app.view(v.SHARE_VIEW), self.shared)
         for name in ("tokens_revoked", "app_uninstalled"):
@@ -224,6 +231,24 @@ class Listeners:
         trigger = body.get("trigger_id")
         if isinstance(trigger, str):
             self.tasks.spawn(show_share_modal(self.d, action_origin(body, context), trigger))
+
+    async def team_click(
+        self, ack: AsyncAck, body: Body, action: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        """A team round's button (its value is the round id): answered in the background."""
+        await ack()
+        value = action.get("value")
+        if self.team is None or not isinstance(value, str) or not value.isdigit():
+            return
+        origin = action_origin(body, context)
+        work = self.team.click(origin, str(action.get("action_id")), int(value), body)
+        self.tasks.spawn(self._guarded(origin, work))
+
+    async def _guarded(self, origin: Origin, work: Coroutine[Any, Any, None]) -> None:
+        """``work``, with a database away or a bug told to the user rather than lost."""
+        failed = await guarded(self.d.service, self.d.fallback_lang(origin), work, who=origin.key)
+        if isinstance(failed, Failure):
+            await self.d.tell(origin, failed.text)
 
     # -- modals --------------------------------------------------------------------------------
 

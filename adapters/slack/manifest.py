@@ -17,7 +17,8 @@ REDIRECT_PATH = "/slack/oauth_redirect"
 BOT_SCOPES = (
     "commands",  # /ecoute
     "chat:write",  # questions, records, verdicts in the DM
-    "chat:write.public",  # share a verdict in a public channel écoute hasn't joined
+    "chat:write.public",  # share a verdict, open a team round, in a public channel
+    "files:write",  # the team report's chart, the team export (files_upload_v2)
     "im:history",  # read the answers typed in the DM (message.im)
     "im:write",  # open the DM (conversations.open)
     "users:read",  # the user's locale (users.info include_locale)
@@ -47,7 +48,7 @@ def manifest(catalog: Catalog, lang: str = "en", http_url: str | None = None) ->
         "command": COMMAND,
         "description": text("command"),
         "usage_hint": text("usage_hint"),
-        "should_escape": False,
+        "should_escape": True,  # mentions arrive as <@U…|name>: /ecoute team @alex @sam
     }
     events: dict[str, Any] = {"bot_events": list(BOT_EVENTS)}
     interactivity: dict[str, Any] = {"is_enabled": True}

@@ -4,13 +4,13 @@ for two processes on one database (nothing about a round lives in one process)."
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 
 import pytest
 
 from bot.catalog import load_catalog
-from bot.events import Answer, Confirm, ConversationKey, Start
+from bot.events import Answer, Confirm, ConversationKey
 from bot.schema import load_schema
 from bot.service import ConversationService
 from bot.storage import SqlStore, open_store
@@ -77,7 +77,7 @@ def mention(word: str) -> str | None:
     return word[2:-1] if word.startswith("<@") and word.endswith(">") else None
 
 
-async def finish(p: Process, key: ConversationKey, answers: dict[str, object]) -> None:
+async def finish(p: Process, key: ConversationKey, answers: Mapping[str, object]) -> None:
     reply = await p.conversations.current(key, locale="en")
     while isinstance(reply.view, QuestionView):
         value = answers[reply.view.question_id]
@@ -186,7 +186,8 @@ async def test_answers_after_the_close_are_not_counted(two: tuple[Process, Proce
     late = await b.team.join(user("U2"), opened.round.id, REFS)
     assert late.notice == "This team round is closed already."
     (only,) = await a.store.rounds.participants(opened.round.id)
-    assert only.taking is Taking.JOINED and only.answers is None
+    assert only.taking is Taking.JOINED
+    assert only.answers is None
 
 
 async def test_deadline_and_report_claims_follow_the_clock(

@@ -20,7 +20,7 @@ from aiohttp import web
 from tests.slack.blockkit import payload_problems
 from tests.slack.fake_socket import Call, Envelope, FakeSocket
 
-__all__ = ["Call", "Envelope", "Failure", "FakeSlack", "Workspace"]
+__all__ = ["Call", "Envelope", "Failure", "FakeSlack", "Upload", "Workspace"]
 
 T = TypeVar("T")
 
@@ -31,6 +31,25 @@ class Failure:
     error: str = "internal_error"
     retry_after: int | None = None
     delay: float = 0.0
+
+
+@dataclass
+class Upload:
+    """A file sent through ``files_upload_v2``."""
+
+    id: str
+    filename: str
+    length: int
+    alt_txt: str | None
+    content: bytes | None = None
+    title: str | None = None
+    channel: str | None = None
+    thread_ts: str | None = None
+    initial_comment: str | None = None
+
+    @property
+    def shared(self) -> bool:
+        return self.channel is not None
 
 
 @dataclass
@@ -54,6 +73,9 @@ class FakeSlack:
         self.closed_channels: set[str] = set()
         self.tokens: dict[str, Workspace] = {}
         self.oauth_grants: dict[str, dict[str, Any]] = {}
+        self.admins: set[str] = set()
+        self.uploads: dict[str, Upload] = {}
+        """Files by id: asked for (``files.getUploadURLExternal``), sent, then shared."""
         self.socket = FakeSocket(self._record)
         self._changed = asyncio.Condition()
         self._ts = itertools.count(1)
@@ -67,6 +89,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{id}", self._response_url)
+        app.router.add_post("/upload/{id}", self._upload)
         app.router.add_get("/socket", self.socket.handle)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
@@ -196,7 +219,16 @@ class FakeSlack:
             }
         if method == "users.info":
             user = str(p.get("user"))
-            return {"ok": True, "user": {"id": user, "locale": self.locales.get(user, "en-US")}}
+            found = {"id": user, "locale": self.locales.get(user, "en-US")}
+            return {"ok": True, "user": {**found, "is_admin": user in self.admins}}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ids):06d}"
+            self.uploads[file_id] = Upload(
+                file_id, str(p.get("filename")), int(p.get("length", 0)), p.get("alt_txt")
+            )
+            return {"ok": True, "file_id": file_id, "upload_url": f"{self.url}/upload/{file_id}"}
+        if method == "files.completeUploadExternal":
+            return self._complete_upload(p)
         if method == "conversations.open":
             user = str(p.get("users"))
             if user in self.refused_dms:
@@ -232,6 +264,41 @@ class FakeSlack:
         if method in ("views.open", "views.publish", "views.update"):
             return {"ok": True, "view": {"id": f"V{next(self._ids)}", **(p.get("view") or {})}}
         return {"ok": False, "error": "unknown_method"}
+
+    def _complete_upload(self, p: dict[str, Any]) -> dict[str, Any]:
+        files = p.get("files")
+        listed = json.loads(files) if isinstance(files, str) else files
+        channel = p.get("channel_id")
+        done = []
+        for item in listed or []:
+            upload = self.uploads.get(str(item.get("id")))
+            if upload is None or upload.content is None:
+                return {"ok": False, "error": "file_not_found"}
+            upload.title = item.get("title")
+            upload.channel = str(channel) if channel else None
+            upload.thread_ts = p.get("thread_ts")
+            upload.initial_comment = p.get("initial_comment")
+            done.append({"id": upload.id, "name": upload.filename, "title": upload.title})
+        if channel:
+            ts = f"1700000000.{next(self._ts):06d}"
+            message: dict[str, Any] = {"type": "message", "ts": ts, "files": done}
+            message.update(text=p.get("initial_comment") or "", thread_ts=p.get("thread_ts"))
+            self.messages.setdefault(str(channel), []).append(message)
+        return {"ok": True, "files": done}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        upload = self.uploads.get(request.match_info["id"])
+        if upload is None:
+            return web.Response(status=404, text="no such upload")
+        upload.content = await request.read()
+        if len(upload.content) != upload.length:
+            self.problems.append(
+                f"upload {upload.id}: {len(upload.content)} bytes, said {upload.length}"
+            )
+        return web.Response(text="OK - " + str(len(upload.content)))
+
+    def shared_files(self, channel: str) -> list[Upload]:
+        return [u for u in self.uploads.values() if u.channel == channel]
 
     def _with_ids(self, blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Slack gives every block an id when the app doesn't."""
