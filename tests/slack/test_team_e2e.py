@@ -7,7 +7,9 @@ arrive once; named and anonymous reports; another workspace sees nothing.
 
 from __future__ import annotations
 
+import asyncio
 import re
+import time
 from typing import Any
 
 import pytest
@@ -250,3 +252,26 @@ async def test_another_workspace_sees_nothing(oauth: Harness) -> None:  # noqa: 
     assert "Nobody has joined yet" in text_of(round_message(h))
     assert reports(h) == []
     _ = TEAM
+
+
+async def test_the_deadline_closes_the_round_once(harness: Harness) -> None:
+    h = harness
+    owner, alex = h.user(OWNER), h.user(ALEX)
+    await owner.command("team 2d", channel=CHANNEL)
+    live = await progress(h, "Nobody has joined yet")
+    await press(alex, CHANNEL, live, t.JOIN)
+    await interview(h, alex, "")
+    await progress(h, "1 of 1 have answered")
+    team = h.served.slack.team
+    assert team is not None
+    opened = time.time()
+    team.team.clock = lambda: opened + 2 * 86_400 - 60
+    await team.sweep_once()
+    assert reports(h) == []  # a minute early: still open
+    team.team.clock = lambda: opened + 2 * 86_400 + 1
+    await asyncio.gather(team.sweep_once(), team.sweep_once())
+    await team.sweep_once()
+    (report,) = reports(h)
+    assert "1 of 1 answered." in text_of(report)
+    assert len(h.fake.shared_files(CHANNEL)) == 1
+    await progress(h, "This round is closed")
