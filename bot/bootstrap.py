@@ -7,12 +7,17 @@ import time
 from dataclasses import dataclass
 
 from bot.catalog import Catalog, Escape, load_catalog
+from bot.checkin import CheckinService
+from bot.events import ConversationKey
+from bot.poll import PollService, PollStore, poll_evidence
+from bot.schedule import JobStore, Scheduler
 from bot.schema import Schema, load_schema
 from bot.service import ConversationService
 from bot.settings import Settings
 from bot.store import Store, StoreUnavailable
 from bot.team.rounds import RoundStore
 from bot.team.service import Clock, TeamService
+from bot.verdict.evidence import Evidence
 from bot.verdict.scoring import Weights
 
 log = logging.getLogger(__name__)
@@ -31,13 +36,46 @@ class Core:
     weights: Weights
     store: Store
     rounds: RoundStore
+    polls: PollStore
+    jobs: JobStore
     clock: Clock = time.time
-    """What "now" is for rounds' deadlines (tests control it)."""
+    """What "now" is for deadlines and everything scheduled (tests control it)."""
 
     def service(self, escape: Escape) -> ConversationService:
-        """A conversation service whose replies are escaped for one target (Slack, terminal...)."""
+        """A conversation service whose replies are escaped for one target (Slack, terminal...);
+        verdicts take the user's latest closed poll as evidence."""
+        polls = self.polls
+
+        async def evidence(key: ConversationKey) -> Evidence | None:
+            return await poll_evidence(polls, key)
+
         return ConversationService(
-            self.store, self.schema, self.catalog, weights=self.weights, escape=escape
+            self.store,
+            self.schema,
+            self.catalog,
+            weights=self.weights,
+            escape=escape,
+            evidence=evidence,
+        )
+
+    def scheduler(self) -> Scheduler:
+        return Scheduler(self.jobs, clock=self.clock)
+
+    def poll_service(self, service: ConversationService) -> PollService:
+        """Listening polls, texts escaped like ``service``'s."""
+        return PollService(
+            self.polls,
+            self.store,
+            self.schema,
+            self.catalog,
+            self.scheduler(),
+            escape=service.escape,
+            clock=self.clock,
+        )
+
+    def checkins(self, service: ConversationService) -> CheckinService:
+        return CheckinService(
+            self.scheduler(), self.catalog, escape=service.escape, clock=self.clock
         )
 
     def team(self, service: ConversationService) -> TeamService:
@@ -73,7 +111,7 @@ async def open_core(settings: Settings) -> Core:
     except BaseException:
         await store.close()
         raise
-    return Core(settings, schema, catalog, weights, store, store.rounds)
+    return Core(settings, schema, catalog, weights, store, store.rounds, store.polls, store.jobs)
 
 
 async def prune_events(store: Store) -> None:

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 COMMANDS = (
-    *("start", "resume", "restart", "lang", "forget", "help", "team", "export"),
+    *("start", "resume", "restart", "lang", "forget", "help", "team", "export", "poll", "remind"),
     *("back", "confirm", "none", "quit"),
 )
 """Every command a surface may offer (each surface uses those it needs)."""

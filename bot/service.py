@@ -14,6 +14,7 @@ from bot.render import format_answer, question_label, question_view, review_view
 from bot.schema import Schema
 from bot.store import Store, StoreUnavailable
 from bot.verdict import diagnose
+from bot.verdict.evidence import Evidence
 from bot.verdict.scoring import Weights, default_weights
 from bot.verdict.view import verdict_view
 from bot.views import CodedText, QuestionView, Recorded, Reply, ReviewView, VerdictView
@@ -24,6 +25,8 @@ MAX_ATTEMPTS = 8
 """Compare-and-set retries before giving up: only reached under extreme contention."""
 
 Locale = str | None | Callable[[], Awaitable[str | None]]
+EvidenceSource = Callable[[ConversationKey], Awaitable[Evidence | None]]
+"""A user's listening-poll counts (their latest closed poll), or ``None``."""
 """A platform locale (``fr-FR``), or how to ask for it when it is needed."""
 
 
@@ -46,13 +49,16 @@ class ConversationService:
         *,
         weights: Weights | None = None,
         escape: Escape = plain,
+        evidence: EvidenceSource | None = None,
     ) -> None:
-        """``weights`` default to the shipped ``prompts/scoring.toml``."""
+        """``weights`` default to the shipped ``prompts/scoring.toml``; ``evidence`` finds a
+        user's poll counts for their verdict (read only when a verdict is shown)."""
         self.store = store
         self.schema = schema
         self.catalog = catalog
         self.weights = weights or default_weights()
         self.escape = escape
+        self.evidence = evidence
 
     async def handle(self, key: ConversationKey, event: Event, *, locale: Locale = None) -> Reply:
         """Apply ``event`` to the user's conversation and return what to show.
@@ -83,7 +89,8 @@ class ConversationService:
                 continue
             else:
                 stored = conv
-            return self._reply(stored, result, changed=result.moved or created)
+            found = await self._evidence(key, stored)
+            return self._reply(stored, result, changed=result.moved or created, evidence=found)
         log.warning("gave up after %d compare-and-set conflicts", MAX_ATTEMPTS)
         raise StoreUnavailable("too many concurrent changes")
 
@@ -126,7 +133,7 @@ class ConversationService:
         conv = await self.store.load(key, fresh=True)
         if conv is None or conv.phase is not Phase.VERDICT:
             return None
-        return self._verdict(conv)
+        return self._verdict(conv, await self._evidence(key, conv))
 
     async def language(self, key: ConversationKey, *, locale: Locale = None) -> str:
         """The user's language: their conversation's, else the one ``locale`` picks."""
@@ -141,7 +148,14 @@ class ConversationService:
         """Any catalog text, rendered for this service's target."""
         return self.catalog.text(lang, key, self.escape, **values)
 
-    def _reply(self, conv: Conversation, result: Step, *, changed: bool) -> Reply:
+    async def _evidence(self, key: ConversationKey, conv: Conversation) -> Evidence | None:
+        if self.evidence is None or conv.phase is not Phase.VERDICT:
+            return None
+        return await self.evidence(key)
+
+    def _reply(
+        self, conv: Conversation, result: Step, *, changed: bool, evidence: Evidence | None
+    ) -> Reply:
         lang = conv.lang
         notices = tuple(
             CodedText(_notice_code(n.key), self.text(lang, f"interview.{n.key}", **n.values))
@@ -153,7 +167,7 @@ class ConversationService:
             assert recorded is not None
         view: QuestionView | ReviewView | VerdictView
         if conv.phase is Phase.VERDICT:
-            view = self._verdict(conv)
+            view = self._verdict(conv, evidence)
         elif conv.phase is Phase.REVIEW:
             view = review_view(self.schema, self.catalog, conv, self.escape)
         else:
@@ -180,8 +194,10 @@ class ConversationService:
             self.escape(answer),
         )
 
-    def _verdict(self, conv: Conversation) -> VerdictView:
-        verdict = diagnose(conv.answers, schema=self.schema, weights=self.weights)
+    def _verdict(self, conv: Conversation, evidence: Evidence | None = None) -> VerdictView:
+        verdict = diagnose(
+            conv.answers, evidence=evidence, schema=self.schema, weights=self.weights
+        )
         view = verdict_view(verdict, conv.answers, self.catalog, conv.lang, self.escape)
         answers = review_view(self.schema, self.catalog, conv, self.escape).items
         return replace(view, answers=answers)

@@ -31,6 +31,10 @@ class Settings:
     discord_api_url: str = ""
     discord_gateway_url: str = ""
     discord_shards: str = "off"
+    remind_after: float = 86_400.0
+    """Seconds after which an interview left half-done gets one private nudge (0: never)."""
+    retention_days: int = 0
+    """Conversations, polls and rounds untouched this many days are deleted (0: kept)."""
     """``auto``: one gateway connection per shard, as many as Discord says (from 2,500
     servers); ``off``: a single connection."""
 
@@ -99,6 +103,26 @@ def read_dotenv(path: Path) -> dict[str, str]:
     return values
 
 
+_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86_400.0}
+
+
+def parse_duration(name: str, text: str) -> float:
+    """``24h``, ``90m``, ``2d``, ``3600`` (seconds) or ``off``/``0`` (never) -> seconds."""
+    value = text.strip().lower()
+    if value in ("off", "0", "never"):
+        return 0.0
+    number, unit = (value[:-1], value[-1]) if value[-1:] in _UNITS else (value, "s")
+    try:
+        seconds = float(number) * _UNITS[unit]
+    except ValueError:
+        seconds = -1.0
+    if seconds <= 0:
+        raise ConfigError(
+            f"{name} must be a duration such as 24h, 90m or 2d (or off), not {text!r}."
+        )
+    return seconds
+
+
 def load_settings(
     environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")
 ) -> Settings:
@@ -120,6 +144,13 @@ def load_settings(
             "2,500 servers) or off (one connection, the default), not "
             f"{get('DISCORD_SHARDS')!r}."
         )
+    remind_after = parse_duration("ECOUTE_REMIND_AFTER", get("ECOUTE_REMIND_AFTER") or "24h")
+    retention = get("ECOUTE_RETENTION_DAYS") or "0"
+    if not retention.isdigit():
+        raise ConfigError(
+            "ECOUTE_RETENTION_DAYS must be a number of days (0 keeps everything), "
+            f"not {retention!r}."
+        )
     settings = Settings(
         database_url=normalize_database_url(get("DATABASE_URL") or DEFAULT_DATABASE_URL),
         default_lang=lang,
@@ -136,6 +167,8 @@ def load_settings(
         discord_api_url=get("DISCORD_API_URL"),
         discord_gateway_url=get("DISCORD_GATEWAY_URL"),
         discord_shards=shards,
+        remind_after=remind_after,
+        retention_days=int(retention),
     )
     if bool(settings.slack_client_id) != bool(settings.slack_client_secret):
         raise ConfigError(

@@ -26,6 +26,8 @@ from bot.errors import ConfigError
 from bot.events import ConversationKey
 from bot.schema import AnswerValue
 from bot.settings import normalize_database_url
+from bot.storage.jobs import SqlJobs
+from bot.storage.polls import SqlPolls
 from bot.storage.rounds import SqlRounds
 from bot.storage.rows import Backend, State, decode, encode
 from bot.store import InboxItem
@@ -33,7 +35,7 @@ from bot.store import InboxItem
 if TYPE_CHECKING:
     from bot.storage.sqlite.backend import SqliteBackend
 
-SCHEMA_REVISION = "0005_team_rounds"
+SCHEMA_REVISION = "0006_polls_and_jobs"
 """The Alembic head this code expects; a database already there starts without loading Alembic."""
 
 
@@ -46,6 +48,10 @@ class SqlStore:
         self._cache: OrderedDict[ConversationKey, tuple[int, Conversation]] = OrderedDict()
         self.rounds = SqlRounds(backend)
         """Team rounds, in the same database."""
+        self.jobs = SqlJobs(backend)
+        """Scheduled jobs (poll closings, check-ins, reminders)."""
+        self.polls = SqlPolls(backend)
+        """Listening polls and their votes."""
 
     @property
     def caching(self) -> bool:
@@ -129,6 +135,8 @@ class SqlStore:
         key = ConversationKey(platform, workspace, user)
         self._cache.pop(key, None)
         removed = await self.backend.forget(key)
+        removed += await self.polls.forget_user(platform, workspace, user)
+        removed += await self.jobs.forget_user(f"{platform}:{workspace}:{user}")
         return removed + await self.rounds.forget_user(platform, workspace, user)
 
     async def mark_event(self, platform: str, event_id: str) -> bool:

@@ -450,6 +450,9 @@ class PostgresBackend:
     async def inbox_claimants(self) -> set[str]:
         return {str(r[0]) for r in await self._run("fetch", P_INBOX_CLAIMANTS, {})}
 
+    def stamp(self, epoch: float) -> Any:
+        return datetime.fromtimestamp(epoch, UTC)
+
     async def rows(self, sql: str, params: Params, *, write: bool = True) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in await self._run("fetch", positional(sql), params)]
 

@@ -84,6 +84,9 @@ class Backend(Protocol):
     async def count(self, sql: str, params: Params) -> int:
         """One portable statement, the rows it changed."""
 
+    def stamp(self, epoch: float) -> Any:
+        """An epoch as this database stores the conversations' timestamps (to compare)."""
+
     async def script(self, steps: Sequence[tuple[str, Params]]) -> list[list[tuple[Any, ...]]]:
         """Statements in one transaction, all or none; the rows each returned. A parameter
         that is :data:`FIRST` stands for the first value the first statement returned (the

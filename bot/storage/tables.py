@@ -170,3 +170,55 @@ round_participants = Table(
 )
 """Who takes part in a round and, once they reached a verdict, a copy of their answers
 (JSON) — written only while the round is open."""
+
+polls = Table(
+    "polls",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("platform", String(32), nullable=False),
+    Column("workspace", String(64), nullable=False),
+    Column("owner", String(64), nullable=False),
+    Column("channel", String(64), nullable=False),
+    Column("message", String(64)),
+    Column("lang", String(16), nullable=False),
+    Column("choices", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("closes_at", Float, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("closed_at", Float),
+    Index(None, "platform", "workspace", "owner"),
+    sqlite_autoincrement=True,
+)
+"""Listening polls (:mod:`bot.poll`): a marketer asks their audience where it wants to hear
+from them. ``choices`` is a JSON list of choice ids; the status changes once (compare-and-set)."""
+
+poll_votes = Table(
+    "poll_votes",
+    metadata,
+    Column("poll_id", Integer, ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True),
+    Column("voter", String(64), primary_key=True),
+    Column("choices", Text, nullable=False),
+    Column("voted_at", Float, nullable=False),
+    sqlite_with_rowid=False,
+)
+"""One row per respondent: their current choices (JSON list), changeable while the poll is
+open. Never shown per person: only counts leave the database."""
+
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),
+    Column("ref", String(255), nullable=False),
+    Column("due_at", Float, nullable=False),
+    Column("payload", Text),
+    Column("claimed_by", String(128)),
+    Column("claimed_at", Float),
+    Column("done_at", Float),
+    UniqueConstraint("kind", "ref"),
+    Index(None, "due_at"),
+    sqlite_autoincrement=True,
+)
+"""Everything scheduled (:mod:`bot.schedule`): a poll's closing, a check-in, a reminder. One
+row per (kind, ref); a process claims a due row by compare-and-set, and a claim older than a
+lease is taken over. ``done_at`` set: it ran (or was turned off) and never runs again."""

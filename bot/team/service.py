@@ -18,6 +18,7 @@ from enum import StrEnum
 from bot.catalog import Catalog, Escape
 from bot.conversation import Phase
 from bot.events import ConversationKey
+from bot.refs import Refs
 from bot.service import ConversationService
 from bot.team.report import Member, TeamReport, team_report
 from bot.team.rounds import (
@@ -31,7 +32,7 @@ from bot.team.rounds import (
     Tally,
     parse_options,
 )
-from bot.team.view import InviteView, Refs, RoundView, TeamReportView, TeamTexts
+from bot.team.view import InviteView, RoundView, TeamReportView, TeamTexts
 
 REPORT_LEASE = 60.0
 """Seconds a process may take to post a report before another one takes it over."""

@@ -9,35 +9,14 @@ each have theirs, and show a date in the reader's time zone), so the adapter pas
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
 
 from bot.catalog import Catalog, Escape, plain
+from bot.refs import Refs, Safe
 from bot.render import choice_label, question_label
 from bot.schema import Schema
 from bot.team.chart import ChartLabels, chart_labels
 from bot.team.report import TeamReport
 from bot.team.rounds import Round, Tally
-
-
-class Refs(Protocol):
-    """The platform's markup for a user, a channel and a date (already safe to print)."""
-
-    def user(self, user_id: str) -> str: ...
-    def channel(self, channel_id: str) -> str: ...
-    def date(self, epoch: float) -> str: ...
-
-
-class Safe:
-    """A value printed as it is: markup the adapter made (not a ``str``, so the catalog's
-    escape leaves it alone)."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    def __str__(self) -> str:
-        return self.text
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,9 @@ TABLES = {
     "inbox",
     "rounds",
     "round_participants",
+    "polls",
+    "poll_votes",
+    "jobs",
     "alembic_version",
 }
 """The tables the migrations create, besides Slack's."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -60,9 +60,7 @@ async def serve(settings: Settings, wrap: Callable[[Store], Store] | None = None
     """Open the core on ``settings`` and serve its Slack app on a free loopback port."""
     core = await open_core(settings)
     if wrap is not None:
-        core = Core(
-            core.settings, core.schema, core.catalog, core.weights, wrap(core.store), core.rounds
-        )
+        core = replace(core, store=wrap(core.store))
     slack = await build_slack(core, oauth=settings.slack_oauth)
     runner = web.AppRunner(web_app(slack, core.store))
     await runner.setup()

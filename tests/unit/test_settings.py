@@ -65,3 +65,22 @@ def test_repr_hides_secrets(tmp_path: Path) -> None:
     for secret in ("xoxb-secret-1", "signing-secret-2", "discord-secret-3", "pw-secret-4"):
         assert secret not in shown
     assert "me:***@db/ecoute" in shown
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("24h", 86_400.0), ("90m", 5_400.0), ("2d", 172_800.0), ("3600", 3_600.0), ("off", 0.0)],
+)
+def test_remind_after_durations(text: str, seconds: float) -> None:
+    settings = load_settings({"ECOUTE_REMIND_AFTER": text}, dotenv=None)
+    assert settings.remind_after == seconds
+
+
+def test_reminders_and_retention_defaults_and_bad_values() -> None:
+    settings = load_settings({}, dotenv=None)
+    assert (settings.remind_after, settings.retention_days) == (86_400.0, 0)
+    assert load_settings({"ECOUTE_RETENTION_DAYS": "90"}, dotenv=None).retention_days == 90
+    with pytest.raises(ConfigError, match="ECOUTE_REMIND_AFTER must be a duration"):
+        load_settings({"ECOUTE_REMIND_AFTER": "soon"}, dotenv=None)
+    with pytest.raises(ConfigError, match="ECOUTE_RETENTION_DAYS must be a number of days"):
+        load_settings({"ECOUTE_RETENTION_DAYS": "-3"}, dotenv=None)

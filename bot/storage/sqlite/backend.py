@@ -270,6 +270,9 @@ class SqliteBackend:
     async def inbox_claimants(self) -> set[str]:
         return await self.worker.call(claimants, write=False)
 
+    def stamp(self, epoch: float) -> Any:
+        return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
     async def rows(self, sql: str, params: Params, *, write: bool = True) -> list[tuple[Any, ...]]:
         return await self.worker.call(fetch, sql, params, write=write)
 

@@ -178,5 +178,46 @@ CREATE TABLE round_participants (
 
 CREATE INDEX ix_round_participants_user_id ON round_participants (user_id);
 
-INSERT INTO alembic_version (version_num) VALUES ('0005_team_rounds');
+CREATE TABLE polls (
+    id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    platform VARCHAR(32) NOT NULL,
+    workspace VARCHAR(64) NOT NULL,
+    owner VARCHAR(64) NOT NULL,
+    channel VARCHAR(64) NOT NULL,
+    message VARCHAR(64),
+    lang VARCHAR(16) NOT NULL,
+    choices TEXT NOT NULL,
+    status VARCHAR(16) NOT NULL,
+    closes_at FLOAT NOT NULL,
+    created_at FLOAT NOT NULL,
+    closed_at FLOAT
+);
+
+CREATE INDEX ix_polls_platform ON polls (platform, workspace, owner);
+
+CREATE TABLE poll_votes (
+    poll_id INTEGER NOT NULL,
+    voter VARCHAR(64) NOT NULL,
+    choices TEXT NOT NULL,
+    voted_at FLOAT NOT NULL,
+    CONSTRAINT pk_poll_votes PRIMARY KEY (poll_id, voter),
+    CONSTRAINT fk_poll_votes_poll_id_polls FOREIGN KEY(poll_id)
+        REFERENCES polls (id) ON DELETE CASCADE
+) WITHOUT ROWID;
+
+CREATE TABLE jobs (
+    id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    kind VARCHAR(32) NOT NULL,
+    ref VARCHAR(255) NOT NULL,
+    due_at FLOAT NOT NULL,
+    payload TEXT,
+    claimed_by VARCHAR(128),
+    claimed_at FLOAT,
+    done_at FLOAT,
+    CONSTRAINT uq_jobs_kind_ref UNIQUE (kind, ref)
+);
+
+CREATE INDEX ix_jobs_due_at ON jobs (due_at);
+
+INSERT INTO alembic_version (version_num) VALUES ('0006_polls_and_jobs');
 """
