@@ -1,12 +1,13 @@
 """Everything that must happen at a time, kept in the database: jobs.
 
-A job is one row per (kind, ref) — ``poll.close`` of poll 12, ``checkin`` of a user, ``remind``
-of a user — with the time it is due; a ref starts with its platform (``slack:12``,
-``discord:G1:U1``), so each platform's processes take only their own jobs. Every process
-sweeps: :meth:`Scheduler.claim` takes the due jobs nobody holds (or whose holder's lease ran out: its process died) with a
-compare-and-set, the adapter does what the kind says, then :meth:`Scheduler.done` marks it so
-it never runs again. Nothing is kept in memory: a restart loses nothing, and of several
-processes only one runs a given job. Time comes from a clock the caller passes, so tests set it.
+A job is one row per (kind, ref) — ``poll.close`` of poll 12, ``checkin`` of a user,
+``remind`` of a user — with the time it is due; a ref starts with its platform
+(``slack:12``, ``discord:G1:U1``), so each platform's processes take only their own jobs.
+Every process sweeps: :meth:`Scheduler.claim` takes the due jobs nobody holds (or whose
+holder's lease ran out: its process died) with a compare-and-set, the adapter does what the
+kind says, then :meth:`Scheduler.done` marks it so it never runs again. Nothing is kept in
+memory: a restart loses nothing, and of several processes only one runs a given job. Time
+comes from a clock the caller passes, so tests set it.
 """
 
 from __future__ import annotations
