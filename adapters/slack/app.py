@@ -20,6 +20,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.client import http_session, web_client
 from adapters.slack.dialogue import Dialogue
 from adapters.slack.escape import slack_mrkdwn_escape
+from adapters.slack.followups import SlackFollowups
 from adapters.slack.jobs import Jobs
 from adapters.slack.listeners import Listeners, revoking
 from adapters.slack.state import Background
@@ -41,6 +42,8 @@ class SlackApp:
     sweeper: asyncio.Task[None] | None = None
     team: SlackTeam | None = None
     team_sweeper: asyncio.Task[None] | None = None
+    followups: SlackFollowups | None = None
+    followups_sweeper: asyncio.Task[None] | None = None
 
     def start_sweeping(self) -> None:
         """Replay what stopped processes left in the inbox, and close team rounds past their
@@ -50,9 +53,11 @@ class SlackApp:
             self.sweeper = loop.create_task(self.jobs.sweep())
         if self.team_sweeper is None and self.team is not None:
             self.team_sweeper = loop.create_task(self.team.sweep())
+        if self.followups_sweeper is None and self.followups is not None:
+            self.followups_sweeper = loop.create_task(self.followups.sweep())
 
     async def close(self, grace: float = 10.0) -> None:
-        for sweeper in (self.sweeper, self.team_sweeper):
+        for sweeper in (self.sweeper, self.team_sweeper, self.followups_sweeper):
             if sweeper is not None:
                 sweeper.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -105,8 +110,19 @@ def create_app(core: Core, oauth: AsyncOAuthSettings | None = None) -> SlackApp:
     slack.team = SlackTeam(dialogue, core.team(dialogue.service), client_for)
     slack.jobs.team = slack.team
     dialogue.after_verdict = slack.team.after_verdict
+    slack.followups = SlackFollowups(
+        dialogue,
+        core.poll_service(dialogue.service),
+        core.checkins(dialogue.service),
+        core.scheduler(),
+        client_for,
+        remind_after=settings.remind_after,
+        retention_days=settings.retention_days,
+    )
+    slack.jobs.followups = slack.followups
+    dialogue.verdict_extras = slack.followups.verdict_extras
     slack.on_close.append(session.close)
     revoked = revoking(bolt, tasks) if bolt.installation_store is not None else None
-    Listeners(dialogue, slack.jobs, tasks, slack.team).register(bolt, revoked)
+    Listeners(dialogue, slack.jobs, tasks, slack.team, slack.followups).register(bolt, revoked)
     slack.start_sweeping()
     return slack

@@ -1,4 +1,5 @@
-"""``/ecoute [start|resume|restart|lang fr|en|forget|help|team|export]``, answered privately."""
+"""``/ecoute [start|resume|restart|lang fr|en|forget|help]`` and the team and follow-up
+commands (``team``, ``export``, ``poll``, ``remind off``), answered privately."""
 
 from __future__ import annotations
 
@@ -10,11 +11,16 @@ from adapters.slack.origin import Origin
 from bot.events import Event, Restart, SetLanguage, Start
 
 if TYPE_CHECKING:
+    from adapters.slack.followups import SlackFollowups
     from adapters.slack.team import SlackTeam
 
 
 async def run_command(
-    d: Dialogue, origin: Origin, text: str, team: SlackTeam | None = None
+    d: Dialogue,
+    origin: Origin,
+    text: str,
+    team: SlackTeam | None = None,
+    followups: SlackFollowups | None = None,
 ) -> None:
     """Run the subcommand typed after ``/ecoute`` (French words work too)."""
     words = text.split()
@@ -25,6 +31,12 @@ async def run_command(
         return
     if name == "export" and team is not None:
         await team.export(origin, words[1:])
+        return
+    if name == "poll" and followups is not None:
+        await followups.command_poll(origin, words[1:])
+        return
+    if name == "remind" and followups is not None:
+        await followups.command_remind(origin, words[1:])
         return
     if name in ("start", "resume"):
         event = Start()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
+from slack_sdk.models.blocks import Block
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import delivery
@@ -54,6 +55,8 @@ class Dialogue:
         self.words = command_words(catalog)
         self.after_verdict: Callable[[Origin], Awaitable[None]] | None = None
         """Called once a turn showed a new or changed verdict (team rounds count it)."""
+        self.verdict_extras: Callable[[VerdictView, Texts], list[Block]] | None = None
+        """Blocks under a verdict's buttons (asking the audience, a check-in)."""
 
     def texts(self, lang: str) -> Texts:
         return Texts(self.catalog, lang)
@@ -240,7 +243,8 @@ class Dialogue:
         if isinstance(view, ReviewView):
             return review_message(view, texts, notices)
         questions = [(item.question_id, item.label) for item in view.answers]
-        return verdict_message(view, texts, questions, notices)
+        extras = self.verdict_extras(view, texts) if self.verdict_extras is not None else []
+        return verdict_message(view, texts, questions, notices, extras)
 
     async def dm(self, origin: Origin, shown: Shown | None = None) -> str:
         """The user's DM with the app: where their live view is, else Slack's answer."""

@@ -27,6 +27,7 @@ from bot.inbox import SWEEP_SECONDS, Inbox
 from bot.store import Store, StoreUnavailable
 
 if TYPE_CHECKING:
+    from adapters.slack.followups import SlackFollowups
     from adapters.slack.team import SlackTeam
 
 log = logging.getLogger(__name__)
@@ -90,6 +91,8 @@ class Jobs:
         self.running = asyncio.Semaphore(TURNS_AT_ONCE)
         self.team: SlackTeam | None = None
         """The team commands (``/ecoute team``, ``/ecoute export``), once the app has them."""
+        self.followups: SlackFollowups | None = None
+        """``/ecoute poll`` and ``/ecoute remind off``."""
 
     async def accept(self, job: Job, ack: Ack) -> None:
         """Record ``job``, acknowledge, then run it in the background."""
@@ -137,7 +140,7 @@ class Jobs:
         fresh = job.event_id is None or job.origin.replayed
         if fresh or await self.first_delivery(str(job.event_id)):
             if job.command is not None:
-                await run_command(self.dialogue, job.origin, job.command, self.team)
+                await run_command(self.dialogue, job.origin, job.command, self.team, self.followups)
             elif job.event is not None:
                 await self.dialogue.turn(job.origin, job.event, handshake)
 

@@ -26,6 +26,8 @@ from adapters.slack import values as v
 from adapters.slack.dialogue import Dialogue
 from adapters.slack.escape import slack_decode
 from adapters.slack.flows import share_verdict, show_answer_modal, show_home, show_share_modal
+from adapters.slack.followups import ACTIONS as FOLLOWUP_ACTIONS
+from adapters.slack.followups import ASK, POLL_VIEW, SlackFollowups
 from adapters.slack.jobs import Job, Jobs
 from adapters.slack.origin import Handshake, Origin
 from adapters.slack.payloads import NoUser, action_origin, chosen_ticks, key_of, modal_answer
@@ -65,9 +67,15 @@ class Listeners:
     """The listeners of one Bolt app; :meth:`register` puts them on it."""
 
     def __init__(
-        self, dialogue: Dialogue, jobs: Jobs, tasks: Background, team: SlackTeam | None = None
+        self,
+        dialogue: Dialogue,
+        jobs: Jobs,
+        tasks: Background,
+        team: SlackTeam | None = None,
+        followups: SlackFollowups | None = None,
     ) -> None:
-        self.d, self.jobs, self.tasks, self.team = dialogue, jobs, tasks, team
+        self.d, self.jobs, self.tasks = dialogue, jobs, tasks
+        self.team, self.followups = team, followups
 
     def register(self, app: AsyncApp, revoked: Listener | None = None) -> None:
         """Every listener on ``app``; ``revoked`` handles uninstalls (OAuth installs only)."""
@@ -95,6 +103,9 @@ class Listeners:
         on(app.action(v.SHARE), self.share)
         for action_id in TEAM_ACTIONS:
             on(app.action(action_id), self.team_click)
+        for action_id in FOLLOWUP_ACTIONS:
+            on(app.action(action_id), self.followup_click)
+        on(app.view(POLL_VIEW), self.poll_submitted)
         on(app.view(v.TEXT_VIEW), self.typed)
         on(app.view(v.SHARE_VIEW), self.shared)
         for name in ("tokens_revoked", "app_uninstalled"):
@@ -243,6 +254,28 @@ class Listeners:
         origin = action_origin(body, context)
         work = self.team.click(origin, str(action.get("action_id")), int(value), body)
         self.tasks.spawn(self._guarded(origin, work))
+
+    async def followup_click(
+        self, ack: AsyncAck, body: Body, action: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        """A poll's vote or close, "ask your audience", a check-in's booking or answer."""
+        await ack()
+        if self.followups is None:
+            return
+        origin = action_origin(body, context)
+        trigger = body.get("trigger_id")
+        if action.get("action_id") == ASK:
+            if isinstance(trigger, str):
+                self.tasks.spawn(self._guarded(origin, self.followups.ask(origin, trigger)))
+            return
+        self.tasks.spawn(self._guarded(origin, self.followups.click(origin, action, body)))
+
+    async def poll_submitted(self, ack: AsyncAck, body: Body, context: AsyncBoltContext) -> None:
+        await ack()
+        values = body.get("view", {}).get("state", {}).get("values", {})
+        if self.followups is not None and isinstance(values, dict):
+            origin = Origin(key_of(body, context), _client(context), bot_user=context.bot_user_id)
+            self.tasks.spawn(self._guarded(origin, self.followups.submitted(origin, values)))
 
     async def _guarded(self, origin: Origin, work: Coroutine[Any, Any, None]) -> None:
         """``work``, with a database away or a bug told to the user rather than lost."""

@@ -99,7 +99,7 @@ def sections(lines: Iterable[str], title: str | None = None) -> list[Block]:
     return out
 
 
-def verdict_blocks(view: VerdictView, texts: Texts) -> list[Block]:
+def verdict_blocks(view: VerdictView, texts: Texts, reserve: int = 0) -> list[Block]:
     """The verdict itself: headline, score, each network, warnings, alternatives, flips."""
     blocks: list[Block] = [header(view.titles.verdict), section(f"*{view.headline}*")]
     blocks.append(context(texts.trusted("score", label=view.score_label, score=view.score)))
@@ -117,7 +117,7 @@ def verdict_blocks(view: VerdictView, texts: Texts) -> list[Block]:
         blocks.extend(sections(lines, view.titles.alternatives))
     if view.flips:
         blocks.extend(sections((f"• {f.text}" for f in view.flips), view.titles.flips))
-    return blocks[: MAX_BLOCKS - 3]
+    return blocks[: MAX_BLOCKS - 3 - reserve]
 
 
 def verdict_message(
@@ -125,9 +125,13 @@ def verdict_message(
     texts: Texts,
     questions: Sequence[tuple[str, str]] = (),
     notices: Sequence[CodedText] = (),
+    extras: Sequence[Block] = (),
 ) -> Message:
-    """The verdict with its buttons: change an answer, start again, share it in a channel."""
-    blocks = [*notice_blocks(notices), *verdict_blocks(view, texts), DividerBlock()]
+    """The verdict with its buttons: change an answer, start again, share it in a channel;
+    ``extras`` (asking the audience, a check-in) come last."""
+    shown = notice_blocks(notices)
+    reserve = len(shown) + len(extras)
+    blocks = [*shown, *verdict_blocks(view, texts, reserve), DividerBlock()]
     actions: list[InteractiveElement] = []
     if questions:
         actions.append(edit_select(questions, texts))
@@ -136,6 +140,7 @@ def verdict_message(
     actions.append(restart_button(texts))
     actions.append(button(texts.ui("share"), v.SHARE, "share"))
     blocks.append(ActionsBlock(elements=actions))
+    blocks.extend(extras)
     return Message(view.headline, blocks)
 
 
