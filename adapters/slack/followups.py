@@ -161,6 +161,9 @@ class SlackFollowups:
 
     async def command_remind(self, origin: Origin, words: list[str]) -> None:
         lang = await self.d.lang(origin)
+        if [w.casefold() for w in words] not in (["off"], ["non"], ["stop"]):
+            await self.d.tell(origin, self.polls.text(lang, "remind.usage"))
+            return
         await self.scheduler.off(REMIND, key_ref(origin.key))
         await self.d.tell(origin, self.polls.text(lang, "remind.off"))
 

@@ -209,6 +209,17 @@ async def test_one_reminder_for_a_half_done_interview_and_none_when_off(harness:
         await user.click(first, v.encode("a", "business_model", "b2c"))
         await user.next_live(after=first["ts"])
     await verdict_of(h, done, BURRITO)
+    await off.command("remind")  # says how; changes nothing
+    await h.fake.wait_for(
+        lambda: (
+            [
+                c
+                for c in h.fake.calls_to("response_url")
+                if "Type `/ecoute remind off`" in str(c.params.get("text"))
+            ]
+            or None
+        )
+    )
     await off.command("remind off")
     await h.fake.wait_for(
         lambda: (
