@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import logging
@@ -19,9 +20,11 @@ from adapters.discord.components import EcouteButton, EcouteSelect
 from adapters.discord.escape import discord_escape
 from adapters.discord.guard import guard_parsers
 from adapters.discord.handlers import Handler
-from adapters.discord.ids import CustomId
+from adapters.discord.ids import TEAM_ACTIONS, CustomId
 from adapters.discord.modal import persistent_modal
+from adapters.discord.rounds import SWEEP_EVERY, Rounds
 from adapters.discord.sync import SyncLedger, sync_commands
+from adapters.discord.team import TeamHandler
 from adapters.discord.texts import Texts
 from adapters.discord.tree import EcouteTree
 from bot.bootstrap import Core
@@ -59,10 +62,18 @@ def application_id(settings: Settings) -> int | None:
 
 class EcouteClient(discord.Client):
     """Registers the dynamic components, the persistent modal and ``/ecoute`` at start, and
-    syncs the commands when their payload changed (``auto_sync``)."""
+    syncs the commands when their payload changed (``auto_sync``). Once connected, sweeps the
+    team rounds every ``sweep_every`` seconds (``None``: never; tests call
+    ``client.rounds.sweep()`` themselves)."""
 
     def __init__(
-        self, core: Core, *, auto_sync: bool = True, budget: float = 2.0, **options: Any
+        self,
+        core: Core,
+        *,
+        auto_sync: bool = True,
+        budget: float = 2.0,
+        sweep_every: float | None = SWEEP_EVERY,
+        **options: Any,
     ) -> None:
         app_id = application_id(core.settings)
         if app_id is not None:
@@ -75,16 +86,28 @@ class EcouteClient(discord.Client):
         self.texts = Texts(core.catalog)
         self.service = core.service(escape=discord_escape)
         self.handler = Handler(self.service, core.schema, self.texts, budget=budget)
+        self.team = core.team(self.service)
+        self.rounds = Rounds(self, self.team, self.texts)
+        self.team_handler = TeamHandler(self.team, self.rounds, self.handler, self.texts)
+        self.handler.after = self.team_handler
         self.tree: app_commands.CommandTree[EcouteClient] = EcouteTree(self, self.texts)
         self.auto_sync = auto_sync
         self.synced: bool | None = None
         """After start: whether the commands were synced (None: not attempted or failed)."""
+        self.sweep_every = sweep_every
+        self._sweeper: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(EcouteButton, EcouteSelect)
         self.add_view(persistent_modal(self.texts))
         await self.tree.set_translator(CatalogTranslator(self.texts))
-        self.tree.add_command(build_group(self.texts, self.handler.command))
+        group = build_group(
+            self.texts,
+            self.handler.command,
+            on_team=self.team_handler.command,
+            on_export=self.team_handler.export,
+        )
+        self.tree.add_command(group)
         if self.auto_sync:
             ledger = SyncLedger(self.core.settings.database_url)
             try:
@@ -94,13 +117,31 @@ class EcouteClient(discord.Client):
             finally:
                 await ledger.close()
 
+    async def connect(self, *, reconnect: bool = True) -> None:
+        """The gateway connection, and the team rounds' sweep beside it (a client that only
+        logs in over REST, like ``ecoute discord sync``, never sweeps)."""
+        if self.sweep_every is not None and self._sweeper is None:
+            sweep = self.rounds.sweep_forever(self.sweep_every)
+            self._sweeper = asyncio.get_running_loop().create_task(sweep, name="ecoute-sweep")
+        await super().connect(reconnect=reconnect)
+
+    async def close(self) -> None:
+        sweeper, self._sweeper = self._sweeper, None
+        if sweeper is not None:
+            sweeper.cancel()
+            await asyncio.wait({sweeper})
+        await super().close()
+
     async def on_ready(self) -> None:
         log.info("connected to Discord as %s (%d servers)", self.user, len(self.guilds))
 
     async def on_ecoute_component(
         self, interaction: discord.Interaction[Any], custom_id: CustomId, values: list[str]
     ) -> None:
-        await self.handler.component(interaction, custom_id, values)
+        if custom_id.action in TEAM_ACTIONS:
+            await self.team_handler.component(interaction, custom_id)
+        else:
+            await self.handler.component(interaction, custom_id, values)
 
     async def on_ecoute_modal(
         self, interaction: discord.Interaction[Any], custom_id: CustomId | None, value: str

@@ -1,4 +1,5 @@
-"""``/ecoute start|resume|restart|lang|forget|help``, named and described in every language.
+"""``/ecoute start|resume|restart|lang|forget|help|team|export``, named and described in
+every language.
 
 Names and descriptions come from ``prompts/<lang>/discord.toml`` (``[command]``): the
 reference language gives the default texts, and :class:`CatalogTranslator` gives Discord the
@@ -8,6 +9,7 @@ others as localisations.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any
 
 import discord
@@ -21,6 +23,20 @@ from bot.events import Event, Help, Restart, SetLanguage, Start
 
 OnCommand = Callable[[discord.Interaction[Any], Event | Forget], Awaitable[None]]
 """The handler: the event for the core, or :class:`Forget`."""
+
+
+@dataclass(frozen=True, slots=True)
+class TeamOptions:
+    """What ``/ecoute team`` was given (``None``: left out)."""
+
+    named: bool | None = None
+    people: str | None = None
+    days: int | None = None
+
+
+OnTeam = Callable[[discord.Interaction[Any], TeamOptions], Awaitable[None]]
+OnExport = Callable[[discord.Interaction[Any], int | None], Awaitable[None]]
+MAX_DAYS = 30
 
 SUBCOMMANDS: dict[str, Event | Forget] = {
     "start": Start(),
@@ -60,8 +76,15 @@ def language_of(locale: discord.Locale, languages: tuple[str, ...]) -> str | Non
     return short if short in languages else None
 
 
-def build_group(texts: Texts, on_command: OnCommand) -> app_commands.Group:
-    """The ``/ecoute`` group, usable in servers and in the bot's DMs."""
+def build_group(
+    texts: Texts,
+    on_command: OnCommand,
+    *,
+    on_team: OnTeam | None = None,
+    on_export: OnExport | None = None,
+) -> app_commands.Group:
+    """The ``/ecoute`` group, usable in servers and in the bot's DMs (``team`` and ``export``
+    when their handlers are given: they answer in DMs that they need a server)."""
 
     def text(key: str) -> locale_str:
         return locale_str(texts.plain(REFERENCE_LANG, f"command.{key}"), key=f"command.{key}")
@@ -96,7 +119,46 @@ def build_group(texts: Texts, on_command: OnCommand) -> app_commands.Group:
             name=text("lang.name"), description=text("lang.description"), callback=lang
         )
     )
+    if on_team is not None:
+        group.add_command(_team_command(text, on_team))
+    if on_export is not None:
+        group.add_command(_export_command(text, on_export))
     return group
+
+
+def _team_command(
+    text: Callable[[str], locale_str], on_team: OnTeam
+) -> app_commands.Command[Any, Any, None]:
+    async def team(
+        interaction: discord.Interaction,
+        named: bool | None = None,
+        people: str | None = None,
+        days: app_commands.Range[int, 1, MAX_DAYS] | None = None,
+    ) -> None:
+        await on_team(interaction, TeamOptions(named, people, days))
+
+    options = ("named", "people", "days")
+    team = app_commands.describe(**{o: text(f"team.{o}.description") for o in options})(team)
+    team = app_commands.rename(**{o: text(f"team.{o}.option") for o in options})(team)
+    return app_commands.Command(
+        name=text("team.name"), description=text("team.description"), callback=team
+    )
+
+
+def _export_command(
+    text: Callable[[str], locale_str], on_export: OnExport
+) -> app_commands.Command[Any, Any, None]:
+    async def export(
+        interaction: discord.Interaction,
+        round_id: app_commands.Range[int, 1] | None = None,
+    ) -> None:
+        await on_export(interaction, round_id)
+
+    export = app_commands.describe(round_id=text("export.round.description"))(export)
+    export = app_commands.rename(round_id=text("export.round.option"))(export)
+    return app_commands.Command(
+        name=text("export.name"), description=text("export.description"), callback=export
+    )
 
 
 def _simple(

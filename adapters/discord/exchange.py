@@ -57,7 +57,7 @@ class Exchange:
         """Await ``work``; if it outlasts the budget, defer the interaction meanwhile."""
         task = asyncio.ensure_future(work)
         done, _ = await asyncio.wait({task}, timeout=self.remaining())
-        if not done:
+        if not done and not self.responded:  # a second piece of work: acknowledged already
             await self._defer(slow)
         return await asyncio.wait_for(task, WORK_TIMEOUT)
 
@@ -86,22 +86,44 @@ class Exchange:
     async def send(self, message: Outgoing, *, ephemeral: bool = True) -> None:
         """A new message (private unless ``ephemeral`` is False)."""
         view = message.view or discord.utils.MISSING
+        files = message.files or discord.utils.MISSING
         if not self.responded:
             await self.interaction.response.send_message(
-                content=message.content, embeds=message.embeds, view=view, ephemeral=ephemeral
+                content=message.content,
+                embeds=message.embeds,
+                view=view,
+                files=files,
+                ephemeral=ephemeral,
             )
         elif self.deferred is Slow.THINKING:
             await self.interaction.edit_original_response(
-                content=message.content, embeds=message.embeds, view=message.view
+                content=message.content,
+                embeds=message.embeds,
+                view=message.view,
+                attachments=files,
             )
         else:
             await self.interaction.followup.send(
                 content=message.content or discord.utils.MISSING,
                 embeds=message.embeds,
                 view=view,
+                files=files,
                 ephemeral=ephemeral,
             )
 
     async def notice(self, text: str) -> None:
         """A private note that leaves the clicked message as it is."""
         await self.send(text_message(text), ephemeral=True)
+
+    async def also(self, message: Outgoing) -> None:
+        """One more private message after the reply (never an edit of the reply itself)."""
+        if not self.responded:
+            await self.send(message)
+            return
+        await self.interaction.followup.send(
+            content=message.content or discord.utils.MISSING,
+            embeds=message.embeds,
+            files=message.files or discord.utils.MISSING,
+            view=message.view or discord.utils.MISSING,
+            ephemeral=True,
+        )

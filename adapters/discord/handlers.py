@@ -8,9 +8,9 @@ the user something went wrong — never a silent "This interaction failed".
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Protocol
 
 import discord
 
@@ -23,7 +23,8 @@ from bot.chat import Forget, failure
 from bot.events import Answer, Back, Confirm, ConversationKey, Edit, Event, Restart, Start
 from bot.schema import Schema
 from bot.service import ConversationService
-from bot.views import VerdictView
+from bot.team.service import Outcome
+from bot.views import Reply, VerdictView
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,16 @@ def locale_of(interaction: discord.Interaction[Any]) -> str:
     return str(interaction.locale.value)
 
 
+class AfterVerdict(Protocol):
+    """What happens when a turn shows a user a new or changed verdict (team rounds)."""
+
+    async def counted(self, key: ConversationKey) -> Sequence[Outcome]:
+        """Count it where it counts, before the reply is shown (never raises)."""
+
+    async def settle(self, exchange: Exchange, outcomes: Sequence[Outcome]) -> None:
+        """After the reply: tell the user, bring what changed up to date (never raises)."""
+
+
 class Handler:
     """What the client calls for every écoute command, click and modal submission."""
 
@@ -55,12 +66,14 @@ class Handler:
         self.schema = schema
         self.texts = texts
         self.budget = budget
+        self.after: AfterVerdict | None = None
+        """Told about every new or changed verdict (set by the client: team rounds)."""
 
     async def command(self, interaction: discord.Interaction[Any], event: Event | Forget) -> None:
         """A slash command: ``event`` for the core, or :class:`Forget`."""
         lang = self.texts.pick(locale_of(interaction))
         exchange = Exchange(interaction, self.budget)
-        async with _guarded(exchange, self, lang):
+        async with answering(exchange, self, lang):
             if isinstance(event, Forget):
                 await exchange.run(
                     self.service.forget(conversation_key(interaction)), Slow.THINKING
@@ -69,14 +82,14 @@ class Handler:
                     text_message(self.texts.core(lang, "interview.notice.forgotten"))
                 )
             else:
-                await self._turn(exchange, event, new_message=True)
+                await self.turn(exchange, event, new_message=True)
 
     async def component(
         self, interaction: discord.Interaction[Any], cid: CustomId, values: list[str]
     ) -> None:
         """A click on a button or a choice in a select."""
         exchange = Exchange(interaction, self.budget)
-        async with _guarded(exchange, self, cid.lang):
+        async with answering(exchange, self, cid.lang):
             if not cid.belongs_to(interaction.user.id):
                 await exchange.notice(self.texts.text(cid.lang, "not_yours"))
             elif cid.action is Action.TYPE:  # a modal must be the first response: no I/O first
@@ -87,9 +100,9 @@ class Handler:
             elif cid.action is Action.SHARE:
                 await self._share(exchange, cid.lang)
             elif cid.action is Action.OWN:
-                await self._turn(exchange, Start(), new_message=True)
+                await self.turn(exchange, Start(), new_message=True)
             else:
-                await self._turn(exchange, _event(cid, values), new_message=False)
+                await self.turn(exchange, _event(cid, values), new_message=False)
 
     async def modal(
         self, interaction: discord.Interaction[Any], cid: CustomId | None, value: str
@@ -97,26 +110,44 @@ class Handler:
         """A typed answer from the modal (``cid`` None: a submission écoute can't read)."""
         exchange = Exchange(interaction, self.budget)
         lang = cid.lang if cid else self.texts.pick(locale_of(interaction))
-        async with _guarded(exchange, self, lang):
+        async with answering(exchange, self, lang):
             if cid is None:
                 await exchange.notice(self.service.text(lang, "chat.error"))
             elif not cid.belongs_to(interaction.user.id):
                 await exchange.notice(self.texts.text(cid.lang, "not_yours"))
             else:
                 event = Answer(value, question=cid.question or None)
-                await self._turn(exchange, event, new_message=False)
+                await self.turn(exchange, event, new_message=False)
 
-    async def _turn(self, exchange: Exchange, event: Event, *, new_message: bool) -> None:
+    async def turn(
+        self,
+        exchange: Exchange,
+        event: Event,
+        *,
+        new_message: bool,
+        key: ConversationKey | None = None,
+    ) -> None:
+        """One turn of ``key``'s interview (the clicker's by default), shown in a new private
+        message or in place of the clicked one; a new or changed verdict is then counted
+        where it counts (:attr:`after`)."""
         interaction = exchange.interaction
-        work = self.service.handle(
-            conversation_key(interaction), event, locale=locale_of(interaction)
-        )
-        reply = await exchange.run(work, Slow.THINKING if new_message else Slow.UPDATE)
+        key = key or conversation_key(interaction)
+
+        async def work() -> tuple[Reply, Sequence[Outcome]]:
+            reply = await self.service.handle(key, event, locale=locale_of(interaction))
+            outcomes: Sequence[Outcome] = ()
+            if self.after is not None and isinstance(reply.view, VerdictView) and reply.changed:
+                outcomes = await self.after.counted(key)
+            return reply, outcomes
+
+        reply, outcomes = await exchange.run(work(), Slow.THINKING if new_message else Slow.UPDATE)
         message = reply_message(reply, str(interaction.user.id), self.texts)
         if new_message:
             await exchange.send(message)
         else:
             await exchange.update(message)
+        if outcomes and self.after is not None:
+            await self.after.settle(exchange, outcomes)
 
     async def _share(self, exchange: Exchange, lang: str) -> None:
         key = conversation_key(exchange.interaction)
@@ -149,7 +180,7 @@ def _event(cid: CustomId, values: list[str]) -> Event:
 
 
 @asynccontextmanager
-async def _guarded(exchange: Exchange, handler: Handler, lang: str) -> AsyncIterator[None]:
+async def answering(exchange: Exchange, handler: Handler, lang: str) -> AsyncIterator[None]:
     """Turn failures into a message for the user; log what they can't fix."""
     try:
         yield

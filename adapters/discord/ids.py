@@ -6,6 +6,12 @@ language to answer in without reading the database (a modal must be the first re
 question the component belongs to (the core's stale-click check) and, last, the schema's
 choice id (empty where a component is not a choice: the values of a select carry them).
 Ids are schema ids, so the whole stays far below Discord's 100 characters (checked anyway).
+
+Team round buttons use the same grammar: the choice field holds the round's id and the
+question field the guild's id on buttons that may be clicked in a direct message (the
+invitation), where the interaction itself names no guild. Buttons in a guild channel ignore
+that field: the guild always comes from the interaction there, so an id taken from another
+guild finds nothing.
 """
 
 from __future__ import annotations
@@ -31,11 +37,21 @@ class Action(StrEnum):
     SHARE = "s"  # post the verdict publicly in the channel
     OWN = "o"  # on a shared verdict: anyone starts their own interview
     FIELD = "v"  # the modal's text input
+    JOIN = "j"  # a team round: take part (on the round's message, anyone)
+    CLOSE = "c"  # a team round: close and report (on the round's message, anyone)
+    USE = "u"  # a team round: count the verdict I have
+    REDO = "g"  # a team round: answer again (restart the interview)
+    DECLINE = "x"  # a team round: not this time
 
 
-BUTTON_ACTIONS = "".join(
-    a.value for a in (Action.CHOICE, Action.NONE, Action.TYPE, Action.BACK, Action.RESTART)
-) + "".join(a.value for a in (Action.CONFIRM, Action.SHARE, Action.OWN))
+TEAM_ACTIONS = frozenset({Action.JOIN, Action.CLOSE, Action.USE, Action.REDO, Action.DECLINE})
+
+
+BUTTON_ACTIONS = (
+    "".join(a.value for a in (Action.CHOICE, Action.NONE, Action.TYPE, Action.BACK))
+    + "".join(a.value for a in (Action.RESTART, Action.CONFIRM, Action.SHARE, Action.OWN))
+    + "".join(sorted(a.value for a in TEAM_ACTIONS))
+)
 SELECT_ACTIONS = Action.SELECT.value + Action.EDIT.value
 
 _FIELDS = (
@@ -68,6 +84,20 @@ class CustomId:
 
     def belongs_to(self, user_id: int) -> bool:
         return self.user in (ANYONE, str(user_id))
+
+    @property
+    def round_id(self) -> int | None:
+        """The team round a team button is about (``None`` on any other component)."""
+        if self.action not in TEAM_ACTIONS or not self.choice.isdigit():
+            return None
+        return int(self.choice)
+
+
+def team_id(
+    action: Action, lang: str, round_id: int, *, user: str = ANYONE, guild: str = ""
+) -> CustomId:
+    """A team round button: ``ec:<action>:<lang>:<user>:<guild>:<round>``."""
+    return CustomId(action, lang, user, guild, str(round_id))
 
 
 def parse(custom_id: str) -> CustomId | None:

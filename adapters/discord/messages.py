@@ -28,13 +28,15 @@ class Outgoing:
     content: str | None = None
     embeds: list[discord.Embed] = field(default_factory=list)
     view: discord.ui.View | None = None
+    files: list[discord.File] = field(default_factory=list)
+    """Attachments (new messages only: an edit keeps the message's own)."""
 
     def fitted(self) -> Outgoing:
         content = self.content
         if content is not None:
             content = limits.fit(content, limits.CONTENT, "message content") or None
         view = None if self.view is None else limits.fit_view(self.view)
-        return Outgoing(content, limits.fit_embeds(self.embeds), view)
+        return Outgoing(content, limits.fit_embeds(self.embeds), view, self.files)
 
 
 def reply_message(reply: Reply, user: str, texts: Texts) -> Outgoing:

@@ -36,7 +36,8 @@ async def running(core: Core, fake: FakeDiscord, **options: Any) -> AsyncIterato
 
 
 def message_payloads(fake: FakeDiscord) -> list[dict[str, Any]]:
-    """Every message body the bot sent: responses with data, edits and followups."""
+    """Every message body the bot sent: responses with data, edits and followups, and its
+    own messages in channels and DMs."""
     out: list[dict[str, Any]] = []
     for request in fake.requests:
         body = request.body
@@ -44,9 +45,16 @@ def message_payloads(fake: FakeDiscord) -> list[dict[str, Any]]:
             continue
         if request.path.endswith("/callback") and body.get("type") in (4, 7):
             out.append(body.get("data") or {})
-        elif request.method in ("PATCH", "POST") and request.path.startswith("/webhooks/"):
+        elif request.method in ("PATCH", "POST") and (
+            request.path.startswith("/webhooks/") or _is_message_path(request.path)
+        ):
             out.append(body)
     return out
+
+
+def _is_message_path(path: str) -> bool:
+    parts = path.strip("/").split("/")
+    return len(parts) in (3, 4) and parts[0] == "channels" and parts[2] == "messages"
 
 
 def modal_payloads(fake: FakeDiscord) -> list[dict[str, Any]]:

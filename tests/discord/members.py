@@ -43,6 +43,13 @@ def action_of(custom_id: str) -> str:
     return custom_id.split(":")[1]
 
 
+def _option_type(value: str | bool | int) -> int:
+    """An application command option's type: 3 string, 4 integer, 5 boolean."""
+    if isinstance(value, bool):
+        return 5
+    return 4 if isinstance(value, int) else 3
+
+
 class Member:
     """A Discord user in the test server (or in a DM with the bot)."""
 
@@ -54,26 +61,42 @@ class Member:
         *,
         locale: str = "en-US",
         in_guild: bool = True,
+        guild_id: int = wire.GUILD_ID,
+        permissions: int = 0,
     ) -> None:
         self.fake = fake
         self.id = user_id
         self.user = wire.user(user_id, name)
         self.locale = locale
         self.in_guild = in_guild
+        self.guild_id = guild_id
+        self.permissions = permissions
+        """The member's permissions in the channel (``MANAGE_GUILD``: an admin)."""
+
+    def in_dm(self) -> Member:
+        """The same person, acting in their direct messages with the bot."""
+        return Member(self.fake, self.id, self.user["username"], locale=self.locale, in_guild=False)
 
     def _payload(
         self, kind: int, data: dict[str, Any], message: dict[str, Any] | None = None
     ) -> dict[str, Any]:
         return wire.interaction(
-            kind, data, self.user, locale=self.locale, in_guild=self.in_guild, message=message
+            kind,
+            data,
+            self.user,
+            locale=self.locale,
+            in_guild=self.in_guild,
+            message=message,
+            guild_id=self.guild_id,
+            permissions=self.permissions,
         )
 
     async def settle(self, record: Interaction, within: float = 10.0) -> Interaction:
         await self.fake.until(lambda: record.settled, within)
         return record
 
-    def slash_payload(self, sub: str, **options: str) -> dict[str, Any]:
-        opts = [{"type": 3, "name": k, "value": v} for k, v in options.items()]
+    def slash_payload(self, sub: str, **options: str | bool | int) -> dict[str, Any]:
+        opts = [{"type": _option_type(v), "name": k, "value": v} for k, v in options.items()]
         return self.command_payload("ecoute", [{"type": 1, "name": sub, "options": opts}])
 
     def command_payload(
@@ -90,7 +113,7 @@ class Member:
         data = {"id": str(wire.COMMAND_ID), "name": name, "type": kind, "options": options}
         return self._payload(interaction, data)
 
-    async def slash(self, sub: str, **options: str) -> Interaction:
+    async def slash(self, sub: str, **options: str | bool | int) -> Interaction:
         """``/ecoute <sub>``; returns once the bot answered (and finished any deferral)."""
         return await self.settle(
             await self.fake.send_interaction(self.slash_payload(sub, **options))

@@ -8,13 +8,23 @@ from typing import Any
 DEFERRALS = (5, 6)  # DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE, DEFERRED_UPDATE_MESSAGE
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file sent with a message (multipart ``files[n]``)."""
+
+    filename: str
+    data: bytes
+
+
 @dataclass
 class Request:
     method: str
     path: str
     query: dict[str, str]
     body: Any
+    """The JSON body (a multipart request's ``payload_json``)."""
     at: float
+    files: list[Upload] = field(default_factory=list)
 
 
 @dataclass

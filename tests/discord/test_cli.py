@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -94,7 +95,7 @@ async def test_run_serves_until_cancelled(core: Core, fake: FakeDiscord) -> None
 
 
 async def test_run_without_a_token_says_what_to_set(core: Core) -> None:
-    without = Core(Settings(), core.schema, core.catalog, core.weights, core.store, core.rounds)
+    without = replace(core, settings=Settings())
     with pytest.raises(ConfigError, match="DISCORD_TOKEN is not set"):
         await run(without)
 

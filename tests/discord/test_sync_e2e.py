@@ -79,10 +79,33 @@ async def test_the_payload_is_localised_and_usable_in_servers_and_dms(
         "forget": "oublier",
         "help": "aide",
         "lang": "langue",
+        "team": "equipe",
+        "export": "exporter",
     }
     lang = next(o for o in group["options"] if o["name"] == "lang")
     (option,) = lang["options"]
     assert [c["value"] for c in option["choices"]] == ["en", "fr"]
+
+    team = next(o for o in group["options"] if o["name"] == "team")
+    options = {o["name"]: o for o in team["options"]}
+    assert {n: o["name_localizations"] for n, o in options.items()} == {
+        "named": {"fr": "nominatif"},
+        "people": {"fr": "personnes"},
+        "days": {"fr": "jours"},
+    }
+    assert [(o["type"], o["required"]) for o in options.values()] == [
+        (5, False),  # boolean
+        (3, False),  # string
+        (4, False),  # integer
+    ]
+    assert (options["days"]["min_value"], options["days"]["max_value"]) == (1, 30)
+    export = next(o for o in group["options"] if o["name"] == "export")
+    (number,) = export["options"]
+    assert (number["name"], number["name_localizations"], number["type"]) == (
+        "round",
+        {"fr": "tour"},
+        4,
+    )
 
 
 async def test_sync_on_demand_for_one_guild_is_forced(core: Core, fake: FakeDiscord) -> None:

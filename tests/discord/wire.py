@@ -142,11 +142,13 @@ def guild() -> dict[str, Any]:
     }
 
 
-def message(message_id: int, data: dict[str, Any], *, flags: int = 0) -> dict[str, Any]:
+def message(
+    message_id: int, data: dict[str, Any], *, flags: int = 0, channel_id: int = CHANNEL_ID
+) -> dict[str, Any]:
     """A message as Discord returns it, from the fields a response or an edit sent."""
     return {
         "id": str(message_id),
-        "channel_id": str(CHANNEL_ID),
+        "channel_id": str(channel_id),
         "author": BOT_USER,
         "content": data.get("content") or "",
         "timestamp": now_iso(),
@@ -166,6 +168,11 @@ def message(message_id: int, data: dict[str, Any], *, flags: int = 0) -> dict[st
     }
 
 
+def dm_channel(channel_id: int, recipient: dict[str, Any]) -> dict[str, Any]:
+    """``POST /users/@me/channels``: the DM channel with one user."""
+    return {"id": str(channel_id), "type": 1, "last_message_id": None, "recipients": [recipient]}
+
+
 def interaction(
     kind: int,
     data: dict[str, Any],
@@ -174,6 +181,8 @@ def interaction(
     locale: str,
     in_guild: bool = True,
     message: dict[str, Any] | None = None,
+    guild_id: int = GUILD_ID,
+    permissions: int = 0,
 ) -> dict[str, Any]:
     """An INTERACTION_CREATE payload (``attachment_size_limit`` is required by discord.py)."""
     payload: dict[str, Any] = {
@@ -191,9 +200,9 @@ def interaction(
     }
     if in_guild:
         payload |= {
-            "guild_id": str(GUILD_ID),
+            "guild_id": str(guild_id),
             "guild_locale": "en-US",
-            "channel": channel(),
+            "channel": channel() | {"guild_id": str(guild_id)},
             "member": {
                 "user": member,
                 "roles": [],
@@ -204,9 +213,9 @@ def interaction(
                 "pending": False,
                 "nick": None,
                 "avatar": None,
-                "permissions": "0",
+                "permissions": str(permissions),
             },
-            "authorizing_integration_owners": {"0": str(GUILD_ID)},
+            "authorizing_integration_owners": {"0": str(guild_id)},
             "context": 0,
         }
     else:
