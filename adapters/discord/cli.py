@@ -17,9 +17,12 @@ from bot.errors import ConfigError
 from bot.settings import Settings, load_settings
 
 SCOPES = ("bot", "applications.commands")
-PERMISSIONS = discord.Permissions.none()
-"""écoute only answers interactions (and posts shared verdicts as interaction follow-ups),
-which needs no channel permission at all."""
+PERMISSIONS = discord.Permissions(
+    view_channel=True, send_messages=True, embed_links=True, attach_files=True
+)
+"""The interview only answers interactions, which needs no permission; a team round's live
+message and report (an embed with its chart attached) and a listening poll are posted in the
+channel by the bot, which needs these four."""
 
 NO_APPLICATION_ID = (
     "DISCORD_APPLICATION_ID is not set (and DISCORD_TOKEN does not give it): copy the "

@@ -82,9 +82,7 @@ class Rounds:
 
     async def abandon(self, key: ConversationKey, round_: Round) -> None:
         """A round nobody could see (its channel refused the bot): closed, nothing to report."""
-        outcome = await self.team.close(key, round_.id, REFS)
-        if outcome.closed is not None and await self.team.claim_report(outcome.closed, self.me):
-            await self.team.report_posted(outcome.closed, "")
+        await self.team.abandon(round_)
 
     async def refresh(self, round_: Round) -> None:
         """Edit the round's message to what the database says now, again if it moved on."""
@@ -171,11 +169,9 @@ class Rounds:
     async def sweep(self) -> int:
         """Close the rounds past their deadline and post every report left unposted (its
         process died, or Discord refused it); how many reports were posted."""
-        due = await self.team.close_due()
+        due = await self.team.close_due(PLATFORM)
         posted = 0
-        for round_ in [*due, *await self.team.unreported()]:
-            if round_.platform != PLATFORM:
-                continue  # another platform's sweep reports it
+        for round_ in [*due, *await self.team.unreported(PLATFORM)]:
             try:
                 reported = await self.report(round_)
                 if reported or round_ in due:

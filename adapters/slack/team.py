@@ -156,10 +156,7 @@ class SlackTeam:
             )
         except DeliveryError as exc:
             log.info("team round not posted in %s: %s", channel, exc)
-            # Nobody saw it: closed at once, with nothing to report.
-            closed = await self.team.close(origin.key, round_.id, REFS)
-            if closed.closed is not None:
-                await self.team.report_posted(closed.closed, "")
+            await self.team.abandon(round_)  # nobody saw it: closed, nothing to report
             await self.d.tell(origin, texts.notice("not_in_channel"))
             return
         await self.team.recorded_message(round_, sent.ts)
@@ -378,7 +375,7 @@ class SlackTeam:
 
     async def sweep_once(self) -> None:
         try:
-            due = [*await self.team.close_due(), *await self.team.unreported()]
+            due = [*await self.team.close_due("slack"), *await self.team.unreported("slack")]
         except StoreUnavailable as exc:
             log.warning("team rounds not swept: %s", exc)
             return

@@ -73,14 +73,16 @@ WHERE id = ? AND status = 'open'
 RETURNING {COLUMNS}"""
 SET_MESSAGE = "UPDATE rounds SET message = ? WHERE id = ? AND message IS NULL"
 DUE = f"""
-SELECT {COLUMNS} FROM rounds WHERE status = 'open' AND deadline <= ? ORDER BY deadline LIMIT ?"""
+SELECT {COLUMNS} FROM rounds WHERE platform = ? AND status = 'open' AND deadline <= ?
+ORDER BY deadline LIMIT ?"""
 UNCLAIMED = "report_message IS NULL AND (report_claim IS NULL OR report_claimed_at < ?)"
 CLAIM = f"""
 UPDATE rounds SET report_claim = ?, report_claimed_at = ?
 WHERE id = ? AND status = 'closed' AND {UNCLAIMED}"""
 POSTED = "UPDATE rounds SET report_message = ? WHERE id = ?"
 UNREPORTED = f"""
-SELECT {COLUMNS} FROM rounds WHERE status = 'closed' AND {UNCLAIMED} ORDER BY id LIMIT ?"""
+SELECT {COLUMNS} FROM rounds WHERE platform = ? AND status = 'closed' AND {UNCLAIMED}
+ORDER BY id LIMIT ?"""
 FORGET_PARTS = """
 DELETE FROM round_participants WHERE user_id = ?
   AND round_id IN (SELECT id FROM rounds WHERE platform = ? AND workspace = ?)"""
@@ -192,8 +194,9 @@ class SqlRounds:
     async def set_message(self, round_id: int, message: str) -> bool:
         return await self.backend.count(SET_MESSAGE, (message, round_id)) > 0
 
-    async def due(self, now: float, limit: int = 50) -> list[Round]:
-        return [to_round(r) for r in await self.backend.rows(DUE, (now, limit), write=False)]
+    async def due(self, platform: str, now: float, limit: int = 50) -> list[Round]:
+        rows = await self.backend.rows(DUE, (platform, now, limit), write=False)
+        return [to_round(r) for r in rows]
 
     async def claim_report(self, round_id: int, claimant: str, now: float, lease: float) -> bool:
         params = (claimant, now, round_id, now - lease)
@@ -202,8 +205,10 @@ class SqlRounds:
     async def report_posted(self, round_id: int, message: str) -> None:
         await self.backend.count(POSTED, (message, round_id))
 
-    async def unreported(self, now: float, lease: float, limit: int = 50) -> list[Round]:
-        rows = await self.backend.rows(UNREPORTED, (now - lease, limit), write=False)
+    async def unreported(
+        self, platform: str, now: float, lease: float, limit: int = 50
+    ) -> list[Round]:
+        rows = await self.backend.rows(UNREPORTED, (platform, now - lease, limit), write=False)
         return [to_round(r) for r in rows]
 
     async def forget_user(self, platform: str, workspace: str, user: str) -> int:

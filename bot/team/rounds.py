@@ -188,8 +188,8 @@ class RoundStore(Protocol):
     async def set_message(self, round_id: int, message: str) -> bool:
         """Record the live message, if none is recorded yet."""
 
-    async def due(self, now: float, limit: int = 50) -> list[Round]:
-        """Open rounds whose deadline has passed."""
+    async def due(self, platform: str, now: float, limit: int = 50) -> list[Round]:
+        """Open rounds of ``platform`` whose deadline has passed."""
 
     async def claim_report(self, round_id: int, claimant: str, now: float, lease: float) -> bool:
         """Claim posting the report of a closed round that has none yet (compare-and-set): a
@@ -197,8 +197,11 @@ class RoundStore(Protocol):
 
     async def report_posted(self, round_id: int, message: str) -> None: ...
 
-    async def unreported(self, now: float, lease: float, limit: int = 50) -> list[Round]:
-        """Closed rounds without a report whose claim, if any, is older than ``lease``."""
+    async def unreported(
+        self, platform: str, now: float, lease: float, limit: int = 50
+    ) -> list[Round]:
+        """Closed rounds of ``platform`` without a report whose claim, if any, is older than
+        ``lease``."""
 
     async def forget_user(self, platform: str, workspace: str, user: str) -> int:
         """Remove the user's participations and their name from rounds they opened."""

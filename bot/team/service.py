@@ -221,10 +221,10 @@ class TeamService:
             return Outcome(Joined.REFUSED, found, texts.notice("already_closed", found))
         return Outcome(Joined.COUNTED, closed, closed=closed)
 
-    async def close_due(self) -> list[Round]:
-        """Close the rounds whose deadline passed; the ones this call closed."""
+    async def close_due(self, platform: str) -> list[Round]:
+        """Close ``platform``'s rounds whose deadline passed; the ones this call closed."""
         closed = []
-        for found in await self.rounds.due(self.clock()):
+        for found in await self.rounds.due(platform, self.clock()):
             done = await self.rounds.close(found.id, Closing.DEADLINE, self.clock())
             if done is not None:
                 closed.append(done)
@@ -236,9 +236,15 @@ class TeamService:
     async def report_posted(self, round_: Round, message: str) -> None:
         await self.rounds.report_posted(round_.id, message)
 
-    async def unreported(self) -> list[Round]:
-        """Closed rounds whose report is not posted and nobody is posting now."""
-        return await self.rounds.unreported(self.clock(), REPORT_LEASE)
+    async def unreported(self, platform: str) -> list[Round]:
+        """``platform``'s closed rounds whose report is not posted and nobody is posting now."""
+        return await self.rounds.unreported(platform, self.clock(), REPORT_LEASE)
+
+    async def abandon(self, round_: Round) -> None:
+        """A round nobody could see (its channel refused the bot): closed, with no report."""
+        closed = await self.rounds.close(round_.id, Closing.OWNER, self.clock())
+        if closed is not None:
+            await self.rounds.report_posted(closed.id, "")
 
     async def report(self, round_: Round) -> TeamReport:
         participants = await self.rounds.participants(round_.id)

@@ -36,14 +36,14 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
     return monkeypatch
 
 
-def test_invite_url_asks_for_both_scopes_and_no_permission(
+def test_invite_url_asks_for_both_scopes_and_the_posting_permissions(
     env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     env.setenv("DISCORD_APPLICATION_ID", "123456789012345678")
     assert main(["invite-url"]) == 0
     assert capsys.readouterr().out.strip() == (
         "https://discord.com/oauth2/authorize?client_id=123456789012345678"
-        "&scope=bot+applications.commands&permissions=0"
+        "&scope=bot+applications.commands&permissions=52224"
     )
 
 

@@ -198,24 +198,24 @@ async def test_deadline_and_report_claims_follow_the_clock(
     assert not isinstance(opened, OptionError)
     assert opened.round.deadline == clock.now + 2 * 86_400
     clock.now += 2 * 86_400 - 1
-    assert await a.team.close_due() == []
+    assert await a.team.close_due("slack") == []
     clock.now += 1
-    closed = await asyncio.gather(a.team.close_due(), b.team.close_due())
+    closed = await asyncio.gather(a.team.close_due("slack"), b.team.close_due("slack"))
     assert sum(len(c) for c in closed) == 1
     (round_,) = [r for c in closed for r in c]
     assert round_.closed_by is Closing.DEADLINE
-    assert [r.id for r in await b.team.unreported()] == [round_.id]
+    assert [r.id for r in await b.team.unreported("slack")] == [round_.id]
     claims = await asyncio.gather(
         a.team.claim_report(round_, "A"), b.team.claim_report(round_, "B")
     )
     assert sorted(claims) == [False, True]
-    assert await a.team.unreported() == []  # someone is posting it
+    assert await a.team.unreported("slack") == []  # someone is posting it
     clock.now += REPORT_LEASE + 1  # ...who died: the next sweep takes it over
-    assert [r.id for r in await b.team.unreported()] == [round_.id]
+    assert [r.id for r in await b.team.unreported("slack")] == [round_.id]
     assert await b.team.claim_report(round_, "B2")
     await b.team.report_posted(round_, "1234.5")
     clock.now += REPORT_LEASE * 10
-    assert await a.team.unreported() == []
+    assert await a.team.unreported("slack") == []
 
 
 async def test_forget_removes_participation_and_the_owners_name(
@@ -239,3 +239,19 @@ async def test_options_errors(two: tuple[Process, Process]) -> None:
     a, _ = two
     assert await a.team.open(OWNER, "C1", ["soon"], "en", mention) == OptionError("soon")
     assert await a.store.rounds.rounds("slack", "T1") == []
+
+
+async def test_each_platform_sweeps_its_own_rounds(
+    two: tuple[Process, Process], clock: Clock
+) -> None:
+    a, b = two
+    guild = ConversationKey("discord", "G1", "42")
+    opened = await a.team.open(guild, "C9", ["1d"], "en", mention)
+    assert not isinstance(opened, OptionError)
+    clock.now += 2 * 86_400
+    assert await b.team.close_due("slack") == []
+    (closed,) = await b.team.close_due("discord")
+    assert await a.team.unreported("slack") == []
+    assert [r.id for r in await a.team.unreported("discord")] == [closed.id]
+    await a.team.abandon(closed)  # already closed: left as it is
+    assert [r.id for r in await a.team.unreported("discord")] == [closed.id]
