@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.catalog import Catalog, Escape, load_catalog
-from bot.checkin import CheckinService
-from bot.events import ConversationKey
-from bot.poll import PollService, PollStore, poll_evidence
-from bot.schedule import JobStore, Scheduler
 from bot.schema import Schema, load_schema
 from bot.service import ConversationService
 from bot.settings import Settings
 from bot.store import Store, StoreUnavailable
-from bot.team.rounds import RoundStore
-from bot.team.service import Clock, TeamService
-from bot.verdict.evidence import Evidence
 from bot.verdict.scoring import Weights
 
+if TYPE_CHECKING:  # the team and follow-up features are imported when an adapter asks for them
+    from bot.checkin import CheckinService
+    from bot.events import ConversationKey
+    from bot.poll import PollService, PollStore
+    from bot.schedule import JobStore, Scheduler
+    from bot.team.rounds import RoundStore
+    from bot.team.service import TeamService
+    from bot.verdict.evidence import Evidence
+
+Clock = Callable[[], float]
 log = logging.getLogger(__name__)
 
 EVENTS_KEPT_SECONDS = 86_400.0
@@ -44,6 +49,8 @@ class Core:
     def service(self, escape: Escape) -> ConversationService:
         """A conversation service whose replies are escaped for one target (Slack, terminal...);
         verdicts take the user's latest closed poll as evidence."""
+        from bot.poll import poll_evidence
+
         polls = self.polls
 
         async def evidence(key: ConversationKey) -> Evidence | None:
@@ -59,10 +66,14 @@ class Core:
         )
 
     def scheduler(self) -> Scheduler:
+        from bot.schedule import Scheduler
+
         return Scheduler(self.jobs, clock=self.clock)
 
     def poll_service(self, service: ConversationService) -> PollService:
         """Listening polls, texts escaped like ``service``'s."""
+        from bot.poll import PollService
+
         return PollService(
             self.polls,
             self.store,
@@ -74,12 +85,16 @@ class Core:
         )
 
     def checkins(self, service: ConversationService) -> CheckinService:
+        from bot.checkin import CheckinService
+
         return CheckinService(
             self.scheduler(), self.catalog, escape=service.escape, clock=self.clock
         )
 
     def team(self, service: ConversationService) -> TeamService:
         """Team rounds over ``service``'s conversations (and its escape)."""
+        from bot.team.service import TeamService
+
         return TeamService(self.rounds, service, clock=self.clock)
 
     async def close(self) -> None:
