@@ -26,20 +26,20 @@ OWNER = "U0OWNER01"
 COLLEAGUES = 4
 
 
-def messages_with(fake: QuietSlack, words: str) -> list[dict[str, Any]]:
-    return [m for m in fake.messages.get(CHANNEL, []) if words in str(m.get("text"))]
+def messages_with(slack: QuietSlack, words: str) -> list[dict[str, Any]]:
+    return [m for m in slack.messages.get(CHANNEL, []) if words in str(m.get("text"))]
 
 
-async def until(fake: QuietSlack, check: Callable[[], T | None], within: float = 30) -> T:
+async def until(slack: QuietSlack, check: Callable[[], T | None], within: float = 30) -> T:
     """Wait for ``check`` to hold, looking again after each Web API call the app makes."""
 
     async def wait() -> T:
         while True:
-            fake.called.clear()
+            slack.called.clear()
             found = check()
             if found is not None:
                 return found
-            await fake.called.wait()
+            await slack.called.wait()
 
     return await asyncio.wait_for(wait(), within)
 
@@ -62,7 +62,7 @@ async def press(user: Counted, msg: dict[str, Any], action_id: str) -> None:
 
 
 async def test_a_round_across_two_processes(
-    fake: QuietSlack,
+    fake: QuietSlack,  # noqa: F811 - the fixture imported above
     database: str,  # noqa: F811
     tmp_path: Path,
 ) -> None:
@@ -76,7 +76,7 @@ async def test_a_round_across_two_processes(
             await owner.command("team", channel=CHANNEL)
             (live,) = await until(fake, lambda: messages_with(fake, "Team round") or None)
             colleagues = [Counted(fake, via, TEAM, f"U0COLL{n:03d}") for n in range(COLLEAGUES)]
-            for n, colleague in enumerate(colleagues):
+            for colleague in colleagues:
                 await press(colleague, live, t.JOIN)
             await asyncio.wait_for(
                 asyncio.gather(
