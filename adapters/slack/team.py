@@ -178,13 +178,14 @@ class SlackTeam:
     async def click(self, origin: Origin, action: str, round_id: int, body: dict[str, Any]) -> None:
         """A team button: take part, use my verdict, answer again, not this time, close."""
         where = _clicked_channel(body)
+        locale = self.d.locale(origin)
         outcome: Outcome
         if action == JOIN:
-            outcome = await self.team.join(origin.key, round_id, REFS)
+            outcome = await self.team.join(origin.key, round_id, REFS, locale=locale)
         elif action == USE:
-            outcome = await self.team.use_verdict(origin.key, round_id, REFS)
+            outcome = await self.team.use_verdict(origin.key, round_id, REFS, locale=locale)
         elif action == REDO:
-            outcome = await self.team.join(origin.key, round_id, REFS)
+            outcome = await self.team.join(origin.key, round_id, REFS, locale=locale)
             if outcome.joined is not Joined.REFUSED:
                 outcome = replace(outcome, joined=Joined.INTERVIEW)
                 await self.d.turn(origin, Restart())
@@ -192,11 +193,10 @@ class SlackTeam:
                 await self.refresh_round(origin.client, outcome.round)
                 return
         elif action == DECLINE:
-            outcome = await self.team.decline(origin.key, round_id, REFS)
+            outcome = await self.team.decline(origin.key, round_id, REFS, locale=locale)
         else:
-            outcome = await self.team.close(
-                origin.key, round_id, REFS, admin=await self.admin(origin)
-            )
+            admin = await self.admin(origin)
+            outcome = await self.team.close(origin.key, round_id, REFS, admin=admin, locale=locale)
         await self.show(origin, outcome, where, body)
 
     async def show(

@@ -19,7 +19,7 @@ from bot.catalog import Catalog, Escape
 from bot.conversation import Phase
 from bot.events import ConversationKey
 from bot.refs import Refs
-from bot.service import ConversationService
+from bot.service import ConversationService, Locale
 from bot.team.report import Member, TeamReport, team_report
 from bot.team.rounds import (
     Closing,
@@ -133,9 +133,13 @@ class TeamService:
 
     # -- taking part -----------------------------------------------------------------------
 
-    async def join(self, key: ConversationKey, round_id: int, refs: Refs) -> Outcome:
-        """``key`` takes part (from the round's button or an invitation)."""
-        lang = await self.conversations.language(key)
+    async def join(
+        self, key: ConversationKey, round_id: int, refs: Refs, *, locale: Locale = None
+    ) -> Outcome:
+        """``key`` takes part (from the round's button or an invitation). ``locale`` (as for
+        :meth:`ConversationService.handle`) picks the language of someone with no conversation
+        yet; so in the methods below."""
+        lang = await self.conversations.language(key, locale=locale)
         texts = self.texts(lang, refs)
         found = await self.rounds.get_round(key.platform, key.workspace, round_id)
         if found is None:
@@ -162,9 +166,11 @@ class TeamService:
         has_verdict = conv is not None and conv.phase is Phase.VERDICT
         return self.texts(lang, refs).invite_view(round_, has_verdict=has_verdict)
 
-    async def use_verdict(self, key: ConversationKey, round_id: int, refs: Refs) -> Outcome:
+    async def use_verdict(
+        self, key: ConversationKey, round_id: int, refs: Refs, *, locale: Locale = None
+    ) -> Outcome:
         """Count the verdict ``key`` has now (else show them the interview)."""
-        texts = self.texts(await self.conversations.language(key), refs)
+        texts = self.texts(await self.conversations.language(key, locale=locale), refs)
         found = await self.rounds.get_round(key.platform, key.workspace, round_id)
         if found is None:
             return Outcome(Joined.REFUSED, None, texts.notice("not_found"))
@@ -177,8 +183,10 @@ class TeamService:
         closed = await self._close_if_complete(found)
         return Outcome(Joined.COUNTED, found, texts.notice("invite.counted", found), closed=closed)
 
-    async def decline(self, key: ConversationKey, round_id: int, refs: Refs) -> Outcome:
-        texts = self.texts(await self.conversations.language(key), refs)
+    async def decline(
+        self, key: ConversationKey, round_id: int, refs: Refs, *, locale: Locale = None
+    ) -> Outcome:
+        texts = self.texts(await self.conversations.language(key, locale=locale), refs)
         found = await self.rounds.get_round(key.platform, key.workspace, round_id)
         if found is None:
             return Outcome(Joined.REFUSED, None, texts.notice("not_found"))
@@ -206,11 +214,17 @@ class TeamService:
     # -- closing and the report ------------------------------------------------------------
 
     async def close(
-        self, key: ConversationKey, round_id: int, refs: Refs, *, admin: bool = False
+        self,
+        key: ConversationKey,
+        round_id: int,
+        refs: Refs,
+        *,
+        admin: bool = False,
+        locale: Locale = None,
     ) -> Outcome:
         """Close on the owner's (or an admin's) click: the closed round when this click
         closed it, else why not."""
-        texts = self.texts(await self.conversations.language(key), refs)
+        texts = self.texts(await self.conversations.language(key, locale=locale), refs)
         found = await self.rounds.get_round(key.platform, key.workspace, round_id)
         if found is None:
             return Outcome(Joined.REFUSED, None, texts.notice("not_found"))

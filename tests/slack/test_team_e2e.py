@@ -275,3 +275,16 @@ async def test_the_deadline_closes_the_round_once(harness: Harness) -> None:
     assert "1 of 1 answered." in text_of(report)
     assert len(h.fake.shared_files(CHANNEL)) == 1
     await progress(h, "This round is closed")
+
+
+async def test_someone_not_invited_is_told_in_their_slack_language(harness: Harness) -> None:
+    h = harness
+    owner, stranger = h.user(OWNER), h.user(KIM, "fr-FR")
+    await owner.command(f"team <@{ALEX}>", channel=CHANNEL)
+    live = await progress(h, "0 of 1 have answered")
+    await press(stranger, CHANNEL, live, t.JOIN)
+    said = await h.fake.wait_for(
+        lambda: [c for c in h.fake.calls_to("chat.postEphemeral") if c.params["user"] == KIM]
+        or None
+    )
+    assert said[0].params["text"] == f"Ce tour est réservé aux personnes invitées par <@{OWNER}>."
