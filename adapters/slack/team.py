@@ -299,16 +299,19 @@ class SlackTeam:
         """The user reached (or changed) their verdict: count it where they take part."""
         try:
             outcomes = await self.team.finished(origin.key)
+            for outcome in outcomes:
+                if outcome.round is not None:
+                    texts = self.team.texts(await self.d.lang(origin), REFS)
+                    await self.d.tell(origin, texts.notice("invite.counted", outcome.round))
+                await self.refresh_round(origin.client, outcome.round)
+                if outcome.closed is not None:
+                    await self.report(origin.client, outcome.closed)
         except StoreUnavailable as exc:
+            # Counted at the round's close at the latest (TeamService catches up then).
             log.warning("verdict of %s not counted in its rounds yet: %s", origin.key, exc)
-            return
-        for outcome in outcomes:
-            if outcome.round is not None:
-                texts = self.team.texts(await self.d.lang(origin), REFS)
-                await self.d.tell(origin, texts.notice("invite.counted", outcome.round))
-            await self.refresh_round(origin.client, outcome.round)
-            if outcome.closed is not None:
-                await self.report(origin.client, outcome.closed)
+        except Exception:
+            # The user's verdict is shown already: a failure here is not theirs to see.
+            log.exception("team rounds of %s not brought up to date", origin.key)
 
     # -- the live message and the report --------------------------------------------------------
 

@@ -230,6 +230,7 @@ class TeamService:
             return Outcome(Joined.REFUSED, None, texts.notice("not_found"))
         if key.user != found.owner and not admin:
             return Outcome(Joined.REFUSED, found, texts.notice("not_owner", found))
+        await self._catch_up(found)
         closed = await self.rounds.close(found.id, Closing.OWNER, self.clock())
         if closed is None:
             return Outcome(Joined.REFUSED, found, texts.notice("already_closed", found))
@@ -239,6 +240,7 @@ class TeamService:
         """Close ``platform``'s rounds whose deadline passed; the ones this call closed."""
         closed = []
         for found in await self.rounds.due(platform, self.clock()):
+            await self._catch_up(found)
             done = await self.rounds.close(found.id, Closing.DEADLINE, self.clock())
             if done is not None:
                 closed.append(done)
@@ -278,6 +280,17 @@ class TeamService:
         report = await self.report(round_)
         texts = self.texts(round_.lang, refs, escape)
         return texts.report_view(round_, report, self.conversations.schema)
+
+    async def _catch_up(self, round_: Round) -> None:
+        """Before closing: count the verdict of anyone who reached it but was not counted
+        (the turn's process stopped, or the database was away, right after the verdict)."""
+        for p in await self.rounds.participants(round_.id):
+            if p.taking is not Taking.JOINED:
+                continue
+            key = ConversationKey(round_.platform, round_.workspace, p.user)
+            conv = await self.conversations.store.load(key, fresh=True)
+            if conv is not None and conv.phase is Phase.VERDICT:
+                await self.rounds.answered(round_.id, p.user, conv.answers, self.clock())
 
     async def _close_if_complete(self, round_: Round) -> Round | None:
         """An invited-only round closes once nobody it waits for is left."""

@@ -255,3 +255,19 @@ async def test_each_platform_sweeps_its_own_rounds(
     assert [r.id for r in await a.team.unreported("discord")] == [closed.id]
     await a.team.abandon(closed)  # already closed: left as it is
     assert [r.id for r in await a.team.unreported("discord")] == [closed.id]
+
+
+async def test_a_verdict_never_counted_is_caught_up_at_the_close(
+    two: tuple[Process, Process],
+) -> None:
+    """The turn's process stopped right after the verdict, before counting it."""
+    a, b = two
+    opened = await a.team.open(OWNER, "C1", [], "en", mention)
+    assert not isinstance(opened, OptionError)
+    await a.team.join(user("U1"), opened.round.id, REFS)
+    await a.team.join(user("U2"), opened.round.id, REFS)
+    await finish(b, user("U1"), BURRITO)  # finished() never called
+    closed = await b.team.close(OWNER, opened.round.id, REFS)
+    assert closed.closed is not None
+    report = await a.team.report(closed.closed)
+    assert (report.answered, report.expected) == (1, 2)
