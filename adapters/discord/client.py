@@ -16,11 +16,12 @@ from discord.http import Route
 from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.discord.commands import CatalogTranslator, build_group
-from adapters.discord.components import EcouteButton, EcouteSelect
+from adapters.discord.components import EcouteButton, EcouteChannelSelect, EcouteSelect
 from adapters.discord.escape import discord_escape
+from adapters.discord.followups import Followups
 from adapters.discord.guard import guard_parsers
 from adapters.discord.handlers import Handler
-from adapters.discord.ids import TEAM_ACTIONS, CustomId
+from adapters.discord.ids import FOLLOWUP_ACTIONS, TEAM_ACTIONS, CustomId
 from adapters.discord.modal import persistent_modal
 from adapters.discord.rounds import SWEEP_EVERY, Rounds
 from adapters.discord.sync import SyncLedger, sync_commands
@@ -63,8 +64,9 @@ def application_id(settings: Settings) -> int | None:
 class EcouteClient(discord.Client):
     """Registers the dynamic components, the persistent modal and ``/ecoute`` at start, and
     syncs the commands when their payload changed (``auto_sync``). Once connected, sweeps the
-    team rounds every ``sweep_every`` seconds (``None``: never; tests call
-    ``client.rounds.sweep()`` themselves)."""
+    team rounds and what is due (polls to close, check-ins, reminders) every ``sweep_every``
+    seconds (``None``: never; tests call ``client.rounds.sweep()`` and
+    ``client.followups.sweep_once()`` themselves)."""
 
     def __init__(
         self,
@@ -90,15 +92,26 @@ class EcouteClient(discord.Client):
         self.rounds = Rounds(self, self.team, self.texts)
         self.team_handler = TeamHandler(self.team, self.rounds, self.handler, self.texts)
         self.handler.after = self.team_handler
+        self.followups = Followups(
+            self,
+            self.handler,
+            core.poll_service(self.service),
+            core.checkins(self.service),
+            core.scheduler(),
+            self.texts,
+            remind_after=core.settings.remind_after,
+            retention_days=core.settings.retention_days,
+        )
+        self.handler.extras = self.followups.verdict_extras
         self.tree: app_commands.CommandTree[EcouteClient] = EcouteTree(self, self.texts)
         self.auto_sync = auto_sync
         self.synced: bool | None = None
         """After start: whether the commands were synced (None: not attempted or failed)."""
         self.sweep_every = sweep_every
-        self._sweeper: asyncio.Task[None] | None = None
+        self._sweepers: list[asyncio.Task[None]] = []
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(EcouteButton, EcouteSelect)
+        self.add_dynamic_items(EcouteButton, EcouteSelect, EcouteChannelSelect)
         self.add_view(persistent_modal(self.texts))
         await self.tree.set_translator(CatalogTranslator(self.texts))
         group = build_group(
@@ -106,6 +119,8 @@ class EcouteClient(discord.Client):
             self.handler.command,
             on_team=self.team_handler.command,
             on_export=self.team_handler.export,
+            on_poll=self.followups.command_poll,
+            on_remind_off=self.followups.command_remind_off,
         )
         self.tree.add_command(group)
         if self.auto_sync:
@@ -118,18 +133,24 @@ class EcouteClient(discord.Client):
                 await ledger.close()
 
     async def connect(self, *, reconnect: bool = True) -> None:
-        """The gateway connection, and the team rounds' sweep beside it (a client that only
-        logs in over REST, like ``ecoute discord sync``, never sweeps)."""
-        if self.sweep_every is not None and self._sweeper is None:
-            sweep = self.rounds.sweep_forever(self.sweep_every)
-            self._sweeper = asyncio.get_running_loop().create_task(sweep, name="ecoute-sweep")
+        """The gateway connection, and the sweeps beside it — team rounds, what is due (a
+        client that only logs in over REST, like ``ecoute discord sync``, never sweeps)."""
+        if self.sweep_every is not None and not self._sweepers:
+            loop = asyncio.get_running_loop()
+            self._sweepers = [
+                loop.create_task(self.rounds.sweep_forever(self.sweep_every), name="ecoute-sweep"),
+                loop.create_task(
+                    self.followups.sweep_forever(self.sweep_every), name="ecoute-sweep-due"
+                ),
+            ]
         await super().connect(reconnect=reconnect)
 
     async def close(self) -> None:
-        sweeper, self._sweeper = self._sweeper, None
-        if sweeper is not None:
+        sweepers, self._sweepers = self._sweepers, []
+        for sweeper in sweepers:
             sweeper.cancel()
-            await asyncio.wait({sweeper})
+        if sweepers:
+            await asyncio.wait(sweepers)
         await super().close()
 
     async def on_ready(self) -> None:
@@ -140,6 +161,8 @@ class EcouteClient(discord.Client):
     ) -> None:
         if custom_id.action in TEAM_ACTIONS:
             await self.team_handler.component(interaction, custom_id)
+        elif custom_id.action in FOLLOWUP_ACTIONS:
+            await self.followups.component(interaction, custom_id, values)
         else:
             await self.handler.component(interaction, custom_id, values)
 

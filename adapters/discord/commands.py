@@ -1,5 +1,5 @@
-"""``/ecoute start|resume|restart|lang|forget|help|team|export``, named and described in
-every language.
+"""``/ecoute start|resume|restart|lang|forget|help|team|export|poll|remind off``, named and
+described in every language.
 
 Names and descriptions come from ``prompts/<lang>/discord.toml`` (``[command]``): the
 reference language gives the default texts, and :class:`CatalogTranslator` gives Discord the
@@ -20,6 +20,7 @@ from adapters.discord.texts import Texts
 from bot.catalog import REFERENCE_LANG
 from bot.chat import Forget
 from bot.events import Event, Help, Restart, SetLanguage, Start
+from bot.poll import MAX_DAYS as POLL_MAX_DAYS
 
 OnCommand = Callable[[discord.Interaction[Any], Event | Forget], Awaitable[None]]
 """The handler: the event for the core, or :class:`Forget`."""
@@ -36,6 +37,9 @@ class TeamOptions:
 
 OnTeam = Callable[[discord.Interaction[Any], TeamOptions], Awaitable[None]]
 OnExport = Callable[[discord.Interaction[Any], int | None], Awaitable[None]]
+OnPoll = Callable[[discord.Interaction[Any], int | None], Awaitable[None]]
+"""``/ecoute poll [days]`` (``None``: left out)."""
+OnRemindOff = Callable[[discord.Interaction[Any]], Awaitable[None]]
 MAX_DAYS = 30
 
 SUBCOMMANDS: dict[str, Event | Forget] = {
@@ -82,9 +86,12 @@ def build_group(
     *,
     on_team: OnTeam | None = None,
     on_export: OnExport | None = None,
+    on_poll: OnPoll | None = None,
+    on_remind_off: OnRemindOff | None = None,
 ) -> app_commands.Group:
-    """The ``/ecoute`` group, usable in servers and in the bot's DMs (``team`` and ``export``
-    when their handlers are given: they answer in DMs that they need a server)."""
+    """The ``/ecoute`` group, usable in servers and in the bot's DMs (``team``, ``export``,
+    ``poll`` and ``remind off`` when their handlers are given: ``team`` and ``poll`` answer
+    in DMs that they need a server)."""
 
     def text(key: str) -> locale_str:
         return locale_str(texts.plain(REFERENCE_LANG, f"command.{key}"), key=f"command.{key}")
@@ -123,6 +130,10 @@ def build_group(
         group.add_command(_team_command(text, on_team))
     if on_export is not None:
         group.add_command(_export_command(text, on_export))
+    if on_poll is not None:
+        group.add_command(_poll_command(text, on_poll))
+    if on_remind_off is not None:
+        group.add_command(_remind_group(text, on_remind_off))
     return group
 
 
@@ -159,6 +170,37 @@ def _export_command(
     return app_commands.Command(
         name=text("export.name"), description=text("export.description"), callback=export
     )
+
+
+def _poll_command(
+    text: Callable[[str], locale_str], on_poll: OnPoll
+) -> app_commands.Command[Any, Any, None]:
+    async def poll(
+        interaction: discord.Interaction,
+        days: app_commands.Range[int, 1, POLL_MAX_DAYS] | None = None,
+    ) -> None:
+        await on_poll(interaction, days)
+
+    poll = app_commands.describe(days=text("poll.days.description"))(poll)
+    poll = app_commands.rename(days=text("poll.days.option"))(poll)
+    return app_commands.Command(
+        name=text("poll.name"), description=text("poll.description"), callback=poll
+    )
+
+
+def _remind_group(text: Callable[[str], locale_str], on_off: OnRemindOff) -> app_commands.Group:
+    """``/ecoute remind off``: a group of one, so that the command reads as the core says it."""
+
+    async def off(interaction: discord.Interaction) -> None:
+        await on_off(interaction)
+
+    group = app_commands.Group(name=text("remind.name"), description=text("remind.description"))
+    group.add_command(
+        app_commands.Command(
+            name=text("remind.off.name"), description=text("remind.off.description"), callback=off
+        )
+    )
+    return group
 
 
 def _simple(

@@ -9,6 +9,7 @@ client; the client's handler does the rest.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any, Protocol, runtime_checkable
 
 import discord
@@ -115,6 +116,42 @@ class EcouteSelect(ui.DynamicItem[ui.Select[ui.View]], template=ids.SELECT_TEMPL
         await _dispatch(interaction, self.cid, list(self.item.values))
 
 
+class EcouteChannelSelect(ui.DynamicItem[ui.ChannelSelect[ui.View]], template=ids.CHANNEL_TEMPLATE):
+    """A channel select (where to post a poll); its values are channel ids."""
+
+    def __init__(
+        self,
+        cid: CustomId,
+        *,
+        placeholder: str | None = None,
+        channel_types: list[discord.ChannelType] | None = None,
+        row: int,
+    ) -> None:
+        select: ui.ChannelSelect[ui.View] = ui.ChannelSelect(
+            custom_id=str(cid),
+            placeholder=placeholder,
+            channel_types=channel_types or [],
+            min_values=1,
+            max_values=1,
+        )
+        super().__init__(select, row=row)
+        self.cid = cid
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: ui.Item[Any], match: re.Match[str], /
+    ) -> EcouteChannelSelect:
+        if not isinstance(item, ui.ChannelSelect):
+            raise TypeError("an écoute channel select custom_id on something else")
+        return cls(
+            _parsed(match), placeholder=item.placeholder, channel_types=item.channel_types, row=0
+        )
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        picked = [str(getattr(value, "id", value)) for value in self.item.values]
+        await _dispatch(interaction, self.cid, picked)
+
+
 def question_components(q: QuestionView, lang: str, user: str, texts: Texts) -> ui.View:
     """The answer controls of one question, and Back when there is somewhere to go back to."""
     view = ui.View(timeout=None)
@@ -172,8 +209,15 @@ def review_components(r: ReviewView, lang: str, user: str, texts: Texts) -> ui.V
     return view
 
 
-def verdict_components(v: VerdictView, lang: str, user: str, texts: Texts) -> ui.View:
-    """Change an answer (a select of them; the verdict is recomputed), start again, share."""
+def verdict_components(
+    v: VerdictView,
+    lang: str,
+    user: str,
+    texts: Texts,
+    extra: Sequence[ui.Item[Any]] = (),
+) -> ui.View:
+    """Change an answer (a select of them; the verdict is recomputed), start again, share;
+    then ``extra`` (the follow-ups: ask your audience, book a check-in), each on its row."""
     view = ui.View(timeout=None)
     options = [
         SelectOption(label=plain_label(i.label), value=i.question_id)
@@ -190,6 +234,8 @@ def verdict_components(v: VerdictView, lang: str, user: str, texts: Texts) -> ui
     view.add_item(EcouteButton(restart, texts.ui(lang, "restart"), style=ButtonStyle.danger, row=1))
     share = CustomId(Action.SHARE, lang, user)
     view.add_item(EcouteButton(share, texts.ui(lang, "share"), style=ButtonStyle.primary, row=1))
+    for item in extra:
+        view.add_item(item)
     return view
 
 

@@ -16,7 +16,7 @@ import discord
 
 from adapters.discord.exchange import Exchange, Slow
 from adapters.discord.ids import Action, CustomId
-from adapters.discord.messages import reply_message, shared_message, text_message
+from adapters.discord.messages import Extras, reply_message, shared_message, text_message
 from adapters.discord.modal import answer_modal
 from adapters.discord.texts import Texts
 from bot.chat import Forget, failure
@@ -68,6 +68,8 @@ class Handler:
         self.budget = budget
         self.after: AfterVerdict | None = None
         """Told about every new or changed verdict (set by the client: team rounds)."""
+        self.extras: Extras | None = None
+        """What goes under every verdict shown (set by the client: the follow-ups)."""
 
     async def command(self, interaction: discord.Interaction[Any], event: Event | Forget) -> None:
         """A slash command: ``event`` for the core, or :class:`Forget`."""
@@ -141,7 +143,7 @@ class Handler:
             return reply, outcomes
 
         reply, outcomes = await exchange.run(work(), Slow.THINKING if new_message else Slow.UPDATE)
-        message = reply_message(reply, str(interaction.user.id), self.texts)
+        message = reply_message(reply, str(interaction.user.id), self.texts, self.extras)
         if new_message:
             await exchange.send(message)
         else:

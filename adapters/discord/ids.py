@@ -12,6 +12,13 @@ question field the guild's id on buttons that may be clicked in a direct message
 invitation), where the interaction itself names no guild. Buttons in a guild channel ignore
 that field: the guild always comes from the interaction there, so an id taken from another
 guild finds nothing.
+
+Follow-up components (:mod:`adapters.discord.followups`) too: on a poll's message the choice
+field holds the poll's id (``ec:p:`` the vote, a select; ``ec:l:`` Close); under a verdict,
+``ec:w:`` asks the audience (it opens ``ec:i:``, a channel select) and ``ec:y:`` books the
+check-in in ``<choice>`` weeks; in a direct message ``ec:f:`` answers a check-in with
+``<bucket>_<network>``. Those that may be clicked in a direct message carry the conversation's
+workspace (a guild's id, or ``dm``) in the question field, like the team invitations.
 """
 
 from __future__ import annotations
@@ -42,17 +49,28 @@ class Action(StrEnum):
     USE = "u"  # a team round: count the verdict I have
     REDO = "g"  # a team round: answer again (restart the interview)
     DECLINE = "x"  # a team round: not this time
+    VOTE = "p"  # a poll: a respondent's whole selection (a select, anyone)
+    END = "l"  # a poll: close it (anyone may click; the core lets only its owner)
+    ASK = "w"  # under a verdict: ask your audience (opens the channel picker)
+    WHERE = "i"  # the channel picker (a channel select): post the poll there
+    BOOK = "y"  # under a verdict: book the check-in in <choice> weeks
+    CHECK = "f"  # a check-in's answer, in a DM: <bucket>_<network>
 
 
 TEAM_ACTIONS = frozenset({Action.JOIN, Action.CLOSE, Action.USE, Action.REDO, Action.DECLINE})
+FOLLOWUP_ACTIONS = frozenset(
+    {Action.VOTE, Action.END, Action.ASK, Action.WHERE, Action.BOOK, Action.CHECK}
+)
 
 
 BUTTON_ACTIONS = (
     "".join(a.value for a in (Action.CHOICE, Action.NONE, Action.TYPE, Action.BACK))
     + "".join(a.value for a in (Action.RESTART, Action.CONFIRM, Action.SHARE, Action.OWN))
     + "".join(sorted(a.value for a in TEAM_ACTIONS))
+    + "".join(a.value for a in (Action.END, Action.ASK, Action.BOOK, Action.CHECK))
 )
-SELECT_ACTIONS = Action.SELECT.value + Action.EDIT.value
+SELECT_ACTIONS = Action.SELECT.value + Action.EDIT.value + Action.VOTE.value
+CHANNEL_ACTIONS = Action.WHERE.value
 
 _FIELDS = (
     r":(?P<lang>[a-z]{2,3}(?:-[A-Z]{2})?)"
@@ -62,6 +80,7 @@ _FIELDS = (
 )
 BUTTON_TEMPLATE = rf"{PREFIX}:(?P<action>[{BUTTON_ACTIONS}]){_FIELDS}"
 SELECT_TEMPLATE = rf"{PREFIX}:(?P<action>[{SELECT_ACTIONS}]){_FIELDS}"
+CHANNEL_TEMPLATE = rf"{PREFIX}:(?P<action>[{CHANNEL_ACTIONS}]){_FIELDS}"
 FIELD_TEMPLATE = rf"{PREFIX}:(?P<action>{Action.FIELD.value}){_FIELDS}"
 _ANY = re.compile(rf"{PREFIX}:(?P<action>[a-z]){_FIELDS}")
 
@@ -98,6 +117,13 @@ def team_id(
 ) -> CustomId:
     """A team round button: ``ec:<action>:<lang>:<user>:<guild>:<round>``."""
     return CustomId(action, lang, user, guild, str(round_id))
+
+
+def followup_id(
+    action: Action, lang: str, *, user: str = ANYONE, workspace: str = "", value: str = ""
+) -> CustomId:
+    """A follow-up component: ``ec:<action>:<lang>:<user>:<workspace>:<value>``."""
+    return CustomId(action, lang, user, workspace, value)
 
 
 def parse(custom_id: str) -> CustomId | None:

@@ -122,6 +122,8 @@ def fit_view(view: discord.ui.View) -> discord.ui.View:
             inner.label = fit(inner.label, BUTTON_LABEL, "button label")
         elif isinstance(inner, discord.ui.Select):
             _fit_select(inner)
+        elif isinstance(inner, discord.ui.ChannelSelect) and inner.placeholder:
+            inner.placeholder = fit(inner.placeholder, PLACEHOLDER, "select placeholder")
     return view
 
 

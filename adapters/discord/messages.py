@@ -5,7 +5,9 @@ Everything the adapter sends is built here and passes through :mod:`adapters.dis
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import discord
 
@@ -39,8 +41,22 @@ class Outgoing:
         return Outgoing(content, limits.fit_embeds(self.embeds), view, self.files)
 
 
-def reply_message(reply: Reply, user: str, texts: Texts) -> Outgoing:
-    """The message showing ``reply`` to ``user`` (their Discord id, for the custom_ids)."""
+@dataclass
+class Extra:
+    """What follows a verdict under it (the follow-ups): embeds after its own, and components
+    on the rows the verdict leaves free."""
+
+    embeds: list[discord.Embed] = field(default_factory=list)
+    items: list[discord.ui.Item[Any]] = field(default_factory=list)
+
+
+Extras = Callable[[VerdictView, str, str], Extra]
+"""(verdict, language, user) -> what to add under that user's verdict."""
+
+
+def reply_message(reply: Reply, user: str, texts: Texts, extras: Extras | None = None) -> Outgoing:
+    """The message showing ``reply`` to ``user`` (their Discord id, for the custom_ids);
+    a verdict gets ``extras`` under it."""
     lang = reply.lang
     lines: list[str] = []
     if reply.recorded is not None:
@@ -58,9 +74,10 @@ def reply_message(reply: Reply, user: str, texts: Texts) -> Outgoing:
             view=review_components(view, lang, user, texts),
         )
     else:
+        extra = extras(view, lang, user) if extras is not None else Extra()
         message = Outgoing(
-            embeds=verdict_embeds(view, lang, texts),
-            view=verdict_components(view, lang, user, texts),
+            embeds=verdict_embeds(view, lang, texts) + extra.embeds,
+            view=verdict_components(view, lang, user, texts, extra.items),
         )
     message.content = "\n".join(lines) or None
     return message.fitted()

@@ -41,7 +41,7 @@ UPDATE polls SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'ope
 RETURNING {COLUMNS}"""
 LATEST_CLOSED = f"""
 SELECT {COLUMNS} FROM polls WHERE platform = ? AND workspace = ? AND owner = ?
-  AND status = 'closed'
+  AND status = 'closed' AND message IS NOT NULL
 ORDER BY closed_at DESC, id DESC LIMIT 1"""
 FORGET = (
     """DELETE FROM poll_votes WHERE voter = ?

@@ -11,7 +11,7 @@ from tests.discord.fake_discord import FakeDiscord
 from tests.discord.records import Interaction
 
 APPLICATION_COMMAND, COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
-BUTTON, SELECT = 2, 3
+BUTTON, SELECT, CHANNEL_SELECT = 2, 3, 8
 
 
 def components(message: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -144,6 +144,46 @@ class Member:
         assert select.get("min_values", 1) <= len(values) <= select.get("max_values", 1)
         data = {"custom_id": custom_id, "component_type": SELECT, "values": values}
         payload = self._payload(COMPONENT, data, message=dict(message))
+        return await self.settle(await self.fake.send_interaction(payload))
+
+    def choose_payload(
+        self,
+        message_id: int,
+        custom_id: str,
+        values: list[str],
+        *,
+        seen: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Values picked in a select of the message as it is now, or as it was when ``seen``."""
+        message = seen if seen is not None else self.fake.messages[message_id]
+        select = find(message, custom_id)
+        assert select["type"] == SELECT
+        offered = {o["value"] for o in select["options"]}
+        assert set(values) <= offered, f"{values} not among {offered}"
+        assert select.get("min_values", 1) <= len(values) <= select.get("max_values", 1)
+        data = {"custom_id": custom_id, "component_type": SELECT, "values": values}
+        return self._payload(COMPONENT, data, message=copy.deepcopy(message))
+
+    async def pick_channel(self, message_id: int, custom_id: str, channel_id: int) -> Interaction:
+        """A channel picked in a channel select: Discord sends its id and the channel itself
+        (``resolved``)."""
+        message = self.fake.messages[message_id]
+        select = find(message, custom_id)
+        assert select["type"] == CHANNEL_SELECT
+        channel = {
+            "id": str(channel_id),
+            "type": 0,
+            "name": f"channel-{channel_id}",
+            "permissions": "0",
+            "guild_id": str(self.guild_id),
+        }
+        data = {
+            "custom_id": custom_id,
+            "component_type": CHANNEL_SELECT,
+            "values": [str(channel_id)],
+            "resolved": {"channels": {str(channel_id): channel}},
+        }
+        payload = self._payload(COMPONENT, data, message=copy.deepcopy(message))
         return await self.settle(await self.fake.send_interaction(payload))
 
     async def submit(self, opened: Interaction, value: str) -> Interaction:

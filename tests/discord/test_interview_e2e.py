@@ -64,7 +64,8 @@ async def test_start_answer_everything_and_get_the_verdict(
         assert names == ["Facebook", "Instagram", "TikTok"]
         assert all(f["value"].startswith("•") for f in networks)
         actions = sorted(action_of(c) for c in custom_ids(shown))
-        assert actions == ["e", "r", "s"]  # change an answer (select), restart, share
+        # change an answer (select), restart, share, ask your audience (no test: no check-in)
+        assert actions == ["e", "r", "s", "w"]
 
     stored = await core.store.load(ConversationKey("discord", "910000000000000001", "111"))
     assert stored is not None

@@ -81,6 +81,8 @@ async def test_the_payload_is_localised_and_usable_in_servers_and_dms(
         "lang": "langue",
         "team": "equipe",
         "export": "exporter",
+        "poll": "sondage",
+        "remind": "rappel",
     }
     lang = next(o for o in group["options"] if o["name"] == "lang")
     (option,) = lang["options"]
@@ -106,6 +108,21 @@ async def test_the_payload_is_localised_and_usable_in_servers_and_dms(
         {"fr": "tour"},
         4,
     )
+
+    poll = next(o for o in group["options"] if o["name"] == "poll")
+    assert poll["type"] == 1  # a subcommand
+    (days,) = poll["options"]
+    assert (days["name"], days["name_localizations"], days["type"], days["required"]) == (
+        "days",
+        {"fr": "jours"},
+        4,
+        False,
+    )
+    assert (days["min_value"], days["max_value"]) == (1, 14)
+    remind = next(o for o in group["options"] if o["name"] == "remind")
+    assert remind["type"] == 2  # a subcommand group: /ecoute remind off
+    (off,) = remind["options"]
+    assert (off["name"], off["type"], off.get("options") or []) == ("off", 1, [])
 
 
 async def test_sync_on_demand_for_one_guild_is_forced(core: Core, fake: FakeDiscord) -> None:

@@ -13,7 +13,7 @@ import pytest
 from bot.catalog import load_catalog, plain
 from bot.checkin import CheckinService, Result
 from bot.events import Answer, Confirm, ConversationKey
-from bot.poll import PollService, normalise, poll_evidence
+from bot.poll import Poll, PollService, normalise, poll_evidence
 from bot.schedule import CHECKIN, POLL_CLOSE, REMIND, Scheduler, key_ref
 from bot.schema import load_schema
 from bot.service import ConversationService
@@ -93,6 +93,13 @@ async def finish(p: Process, key: ConversationKey, answers: Mapping[str, object]
     return reply.view
 
 
+async def posted(p: Process, days: int) -> Poll:
+    """The marketer's poll, posted (a poll nobody saw is no evidence)."""
+    poll = await p.polls.open(MARKETER, "C1", days, "en")
+    assert await p.store.polls.set_message(poll.id, f"m{poll.id}")
+    return poll
+
+
 def calls(view: VerdictView) -> dict[str, str]:
     return {p.platform: p.verdict for p in view.platforms}
 
@@ -106,7 +113,7 @@ async def test_a_poll_changes_the_verdict_it_feeds(two: tuple[Process, Process])
     one clicks twice; closed, the verdict cites the poll."""
     a, b = two
     before = await finish(a, MARKETER, LICENCE_PLATE)
-    poll = await a.polls.open(MARKETER, "C1", 3, "en")
+    poll = await posted(a, 3)
     assert poll.choices == ("facebook", "email", "in_person", "nowhere")
     votes = [
         ("email",),
@@ -147,7 +154,7 @@ async def test_the_poll_can_move_a_test_to_engage(two: tuple[Process, Process]) 
     answers["presence.tiktok"] = "unknown"
     before = await finish(a, MARKETER, answers)
     assert calls(before)["tiktok"] == "test"
-    poll = await a.polls.open(MARKETER, "C1", 1, "en")
+    poll = await posted(a, 1)
     for n in range(9):
         choice = ("tiktok", "instagram") if n < 7 else ("email",)
         assert (await b.polls.vote(voter(n), poll.id, choice, "en")).ok
@@ -161,7 +168,7 @@ async def test_only_the_owner_closes_and_no_other_workspace_sees_it(
     two: tuple[Process, Process],
 ) -> None:
     a, b = two
-    poll = await a.polls.open(MARKETER, "C1", 1, "en")
+    poll = await posted(a, 1)
     assert await b.polls.close(voter(1), poll.id) is None
     stranger = ConversationKey("slack", "T2", "V1")
     voted = await b.polls.vote(stranger, poll.id, ("email",), "en")
@@ -181,7 +188,7 @@ async def test_a_due_job_runs_once_across_processes_and_a_restart(
     two: tuple[Process, Process], clock: Clock, db_url: str
 ) -> None:
     a, b = two
-    poll = await a.polls.open(MARKETER, "C1", 2, "en")
+    poll = await posted(a, 2)
     assert await a.scheduler.claim("slack", "A") == []  # not due yet
     clock.now += 2 * 86_400 + 1
     assert await a.scheduler.claim("discord", "A") == []  # another platform's processes
@@ -237,7 +244,7 @@ async def test_retention_deletes_what_was_untouched(
 ) -> None:
     a, b = two
     await finish(a, MARKETER, BURRITO)
-    poll = await a.polls.open(MARKETER, "C1", 1, "en")
+    poll = await posted(a, 1)
     await a.polls.close(MARKETER, poll.id)
     clock.now += 29 * 86_400
     assert (await b.scheduler.upkeep(remind_after=0, retention_days=30))[1] == 0
@@ -284,7 +291,7 @@ async def test_a_checkin_recomputes_each_tested_network(
 
 async def test_forget_removes_votes_polls_and_jobs(two: tuple[Process, Process]) -> None:
     a, b = two
-    poll = await a.polls.open(MARKETER, "C1", 1, "en")
+    poll = await posted(a, 1)
     await b.polls.vote(voter(1), poll.id, ("email",), "en")
     await b.conversations.forget(voter(1))
     assert await a.store.polls.selections(poll.id) == []
@@ -292,3 +299,17 @@ async def test_forget_removes_votes_polls_and_jobs(two: tuple[Process, Process])
     await b.conversations.forget(MARKETER)
     assert await a.polls.find(MARKETER, poll.id) is None
     assert await a.scheduler.find(REMIND, key_ref(MARKETER)) is None
+
+
+async def test_a_poll_nobody_saw_is_no_evidence(two: tuple[Process, Process]) -> None:
+    a, b = two
+    await finish(a, MARKETER, LICENCE_PLATE)
+    seen = await posted(a, 1)
+    for n in range(5):
+        await b.polls.vote(voter(n), seen.id, ("email",), "en")
+    await a.polls.close(MARKETER, seen.id)
+    unseen = await a.polls.open(MARKETER, "C2", 1, "en")  # its channel refused it
+    await a.polls.close(MARKETER, unseen.id)
+    evidence = await poll_evidence(a.store.polls, MARKETER)
+    assert evidence is not None
+    assert evidence.respondents == 5

@@ -284,7 +284,8 @@ async def test_someone_not_invited_is_told_in_their_slack_language(harness: Harn
     live = await progress(h, "0 of 1 have answered")
     await press(stranger, CHANNEL, live, t.JOIN)
     said = await h.fake.wait_for(
-        lambda: [c for c in h.fake.calls_to("chat.postEphemeral") if c.params["user"] == KIM]
-        or None
+        lambda: (
+            [c for c in h.fake.calls_to("chat.postEphemeral") if c.params["user"] == KIM] or None
+        )
     )
     assert said[0].params["text"] == f"Ce tour est réservé aux personnes invitées par <@{OWNER}>."
