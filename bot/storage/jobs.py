@@ -29,7 +29,13 @@ CLAIM = f"""
 UPDATE jobs SET claimed_by = ?, claimed_at = ?
 WHERE id IN (SELECT id FROM jobs WHERE {FREE} ORDER BY due_at LIMIT ?) AND {FREE}
 RETURNING id, kind, ref, due_at, payload"""
+ANY_DUE = f"SELECT 1 FROM jobs WHERE {FREE} LIMIT 1"
 DONE = "UPDATE jobs SET done_at = ? WHERE id = ? AND claimed_by = ? AND done_at IS NULL"
+STALE = """
+SELECT 1 FROM conversations AS c WHERE c.phase <> 'verdict' AND c.updated_at < ?
+  AND NOT EXISTS (SELECT 1 FROM jobs AS j WHERE j.kind = 'remind'
+                  AND j.ref = c.platform || ':' || c.workspace || ':' || c.user_id)
+LIMIT 1"""
 REMINDERS = """
 INSERT INTO jobs (kind, ref, due_at)
 SELECT 'remind', platform || ':' || workspace || ':' || user_id, CAST(? AS FLOAT)
@@ -70,6 +76,10 @@ class SqlJobs:
         self, platform: str, claimant: str, now: float, lease: float, limit: int
     ) -> list[Job]:
         free = (now, now - lease, f"{platform}:%")
+        # Read first: a sweep that finds nothing due takes no write lock (on SQLite, a write
+        # lock every few seconds in every process would stall the others' turns).
+        if not await self.backend.rows(ANY_DUE, free, write=False):
+            return []
         rows = await self.backend.rows(CLAIM, (claimant, now, *free, limit, *free))
         return sorted((to_job(r) for r in rows), key=lambda job: (job.due_at, job.id))
 
@@ -77,6 +87,8 @@ class SqlJobs:
         return await self.backend.count(DONE, (now, job_id, claimant)) > 0
 
     async def materialise_reminders(self, stale_before: Any, due_at: float) -> int:
+        if not await self.backend.rows(STALE, (stale_before,), write=False):
+            return 0  # nothing to add: no write lock taken
         return await self.backend.count(REMINDERS, (due_at, stale_before))
 
     async def purge(self, before: float, stamp_before: Any) -> int:
