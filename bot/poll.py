@@ -64,7 +64,6 @@ class PollStore(Protocol):
     async def selections(self, poll_id: int) -> list[tuple[str, ...]]:
         """Every respondent's selection, in no particular order and without who."""
 
-    async def selection_of(self, poll_id: int, voter: str) -> tuple[str, ...] | None: ...
     async def close(self, poll_id: int, now: float) -> Poll | None:
         """Close an open poll (compare-and-set): the closed poll for exactly one caller."""
 
@@ -196,7 +195,7 @@ class PollService:
         return self.catalog.text(lang, f"interview.question.platforms.choice.{choice}")
 
     async def view(self, poll: Poll, refs: Refs) -> PollView:
-        """The poll's message as it should read now (a fresh count)."""
+        """The poll's message as it should read now (a fresh read of it and its count)."""
         fresh = await self.polls.get_by_id(poll.id) or poll
         selections = await self.polls.selections(fresh.id)
         lang = fresh.lang

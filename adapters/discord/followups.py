@@ -35,6 +35,7 @@ from adapters.discord.texts import Texts
 from bot.checkin import CheckinService, Result
 from bot.conversation import Phase
 from bot.events import ConversationKey, Start
+from bot.live import converge
 from bot.poll import DEFAULT_DAYS, Poll, PollService, PollView, Voted
 from bot.schedule import CHECKIN, POLL_CLOSE, REMIND, Job, Scheduler, key_ref, ref_key
 from bot.service import ConversationService
@@ -47,8 +48,6 @@ SWEEP_EVERY = 5.0
 """Seconds between two sweeps of what is due (polls to close, check-ins, reminders)."""
 UPKEEP_EVERY = 600.0
 """Seconds between two looks for interviews to remind and data past retention."""
-REFRESHES = 3
-"""Edits of a poll's message in a row at most, while its count keeps moving under it."""
 DM = "dm"
 """The workspace of an interview held in the bot's direct messages."""
 
@@ -260,24 +259,27 @@ class Followups:
     async def refresh(self, key: ConversationKey, poll_id: int) -> None:
         """Edit the poll's message to what the database says now, again if it moved on
         meanwhile (another vote, in any process: the last edit after the last change wins)."""
-        shown: PollView | None = None
-        for _ in range(REFRESHES):
+
+        async def current() -> tuple[Poll, PollView] | None:
             poll = await self.polls.find(key, poll_id)
             if poll is None or not poll.message:
-                return
-            view = await self.polls.view(poll, REFS)
-            if view == shown:
-                return
+                return None
+            return poll, await self.polls.view(poll, REFS)
+
+        async def show(found: tuple[Poll, PollView]) -> bool:
+            poll, view = found
             message = poll_message(view, poll.lang, self.texts)
             try:
                 await (
                     self._channel(poll)
-                    .get_partial_message(int(poll.message))
+                    .get_partial_message(int(poll.message or 0))
                     .edit(content=None, embeds=message.embeds, view=message.view)
                 )
             except discord.NotFound:
-                return  # deleted: nothing to keep up to date
-            shown = view
+                return False  # deleted: nothing to keep up to date
+            return True
+
+        await converge(current, show)
 
     async def settle(self, key: ConversationKey, poll_id: int) -> None:
         """:meth:`refresh` after the voter got their answer: never raises."""

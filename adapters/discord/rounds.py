@@ -29,6 +29,7 @@ from adapters.discord.team_views import (
 )
 from adapters.discord.texts import Texts
 from bot.events import ConversationKey
+from bot.live import converge
 from bot.store import StoreUnavailable
 from bot.team.chart import draw_chart
 from bot.team.rounds import Round
@@ -39,8 +40,6 @@ log = logging.getLogger(__name__)
 
 SWEEP_EVERY = 5.0
 """Seconds between two sweeps (rounds past their deadline, reports left unposted)."""
-REFRESHES = 3
-"""Edits of a live message in a row at most, while its count keeps moving under it."""
 
 
 def claimant() -> str:
@@ -88,24 +87,27 @@ class Rounds:
         """Edit the round's message to what the database says now, again if it moved on."""
         if round_.platform != PLATFORM:
             return
-        shown: RoundView | None = None
-        for _ in range(REFRESHES):
+
+        async def current() -> tuple[Round, RoundView] | None:
             fresh = await self.team.find(round_.platform, round_.workspace, round_.id)
             if fresh is None or not fresh.message:
-                return
-            view = await self.team.live(fresh, REFS)
-            if view == shown:
-                return
+                return None
+            return fresh, await self.team.live(fresh, REFS)
+
+        async def show(found: tuple[Round, RoundView]) -> bool:
+            fresh, view = found
             message = round_message(view, fresh.lang, self.texts)
             try:
                 await (
                     self._channel(fresh)
-                    .get_partial_message(int(fresh.message))
+                    .get_partial_message(int(fresh.message or 0))
                     .edit(content=None, embeds=message.embeds, view=message.view)
                 )
             except discord.NotFound:
-                return  # deleted: nothing to keep up to date
-            shown = view
+                return False  # deleted: nothing to keep up to date
+            return True
+
+        await converge(current, show)
 
     # -- invitations ------------------------------------------------------------------------
 

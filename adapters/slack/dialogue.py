@@ -282,6 +282,17 @@ class Dialogue:
         else:
             await delivery.ephemeral(origin.client, channel, origin.key.user, text)
 
+    async def whisper(self, origin: Origin, channel: str | None, text: str) -> None:
+        """A note only the clicker sees, in the channel they clicked in (else as :meth:`tell`
+        says); never raises."""
+        try:
+            if channel:
+                await delivery.ephemeral(origin.client, channel, origin.key.user, text)
+            else:
+                await self.tell(origin, text)
+        except DeliveryError as exc:
+            log.info("note not shown to %s: %s", origin.key, exc)
+
     async def tell(self, origin: Origin, text: str) -> None:
         """Like :meth:`note`, for when things already went wrong: never raises."""
         try:

@@ -36,12 +36,14 @@ from adapters.slack.delivery import DeliveryError
 from adapters.slack.dialogue import Dialogue
 from adapters.slack.escape import clip
 from adapters.slack.origin import Origin
+from adapters.slack.payloads import clicked_channel
 from adapters.slack.review import sections
 from adapters.slack.state import Sent
 from adapters.slack.team import REFS, claimant
 from adapters.slack.texts import Texts
 from bot.checkin import CheckinService, Result
 from bot.events import ConversationKey, Start
+from bot.live import converge
 from bot.poll import DEFAULT_DAYS, MAX_DAYS, Poll, PollService, PollView
 from bot.schedule import CHECKIN, POLL_CLOSE, REMIND, Job, Scheduler, key_ref, ref_key
 from bot.store import StoreUnavailable
@@ -185,7 +187,7 @@ class SlackFollowups:
     async def click(self, origin: Origin, action: dict[str, Any], body: dict[str, Any]) -> None:
         action_id = str(action.get("action_id"))
         lang = await self.d.lang(origin)
-        where = _clicked_channel(body)
+        where = clicked_channel(body)
         if action_id == VOTE:
             picked = [o.get("value", "") for o in action.get("selected_options") or []]
             ids = {str(p).partition(":")[0] for p in picked}
@@ -194,7 +196,7 @@ class SlackFollowups:
                 return
             choices = [str(p).partition(":")[2] for p in picked]
             voted = await self.polls.vote(origin.key, poll_id, choices, lang)
-            await self.private(origin, where, voted.text)
+            await self.d.whisper(origin, where, voted.text)
             if voted.ok:
                 await self.refresh(origin.client, origin.key, poll_id)
         elif action_id == CLOSE:
@@ -205,7 +207,7 @@ class SlackFollowups:
             if closed is None:
                 found = await self.polls.find(origin.key, int(value))
                 key = "notice.not_owner" if found is not None and found.open else "notice.closed"
-                await self.private(origin, where, self.polls.text(lang, key))
+                await self.d.whisper(origin, where, self.polls.text(lang, key))
                 return
             await self.closed(origin.client, closed)
         elif action_id == BOOK:
@@ -250,31 +252,20 @@ class SlackFollowups:
         else:
             await self.d.tell(origin, text)
 
-    async def private(self, origin: Origin, channel: str | None, text: str) -> None:
-        try:
-            if channel:
-                await delivery.ephemeral(origin.client, channel, origin.key.user, text)
-            else:
-                await self.d.tell(origin, text)
-        except DeliveryError as exc:
-            log.info("note not shown to %s: %s", origin.key, exc)
-
     # -- the poll's message and its closing -----------------------------------------------------
 
     async def refresh(self, client: AsyncWebClient, key: ConversationKey, poll_id: int) -> None:
-        last: PollView | None = None
-        for _ in range(3):
+        async def current() -> tuple[str, str, PollView] | None:
             poll = await self.polls.find(key, poll_id)
             if poll is None or not poll.message:
-                return
-            view = await self.polls.view(poll, REFS)
-            if view == last:
-                return
-            if not await delivery.update(
-                client, Sent(poll.channel, poll.message), poll_message(view)
-            ):
-                return
-            last = view
+                return None
+            return poll.channel, poll.message, await self.polls.view(poll, REFS)
+
+        async def show(found: tuple[str, str, PollView]) -> bool:
+            channel, ts, view = found
+            return await delivery.update(client, Sent(channel, ts), poll_message(view))
+
+        await converge(current, show)
 
     async def closed(self, client: AsyncWebClient, poll: Poll) -> None:
         """A poll this process closed: its results in its message, the marketer's new verdict."""
@@ -354,13 +345,6 @@ class SlackFollowups:
         await delivery.post(
             client, channel, Message(text, [section(text), ActionsBlock(elements=[start])])
         )
-
-
-def _clicked_channel(body: dict[str, Any]) -> str | None:
-    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
-        "channel_id"
-    )
-    return channel if isinstance(channel, str) and channel else None
 
 
 def _poll_of(body: dict[str, Any]) -> int | None:

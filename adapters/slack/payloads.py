@@ -85,3 +85,11 @@ def modal_answer(body: dict[str, Any]) -> tuple[v.ModalMeta | None, str]:
     values = (view.get("state") or {}).get("values", {})
     typed = values.get(v.ANSWER_BLOCK, {}).get(v.ANSWER_INPUT, {}).get("value")
     return meta, typed if isinstance(typed, str) else ""
+
+
+def clicked_channel(body: dict[str, Any]) -> str | None:
+    """The channel of the message a click was made in (a DM or any channel), if it says."""
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
+        "channel_id"
+    )
+    return channel if isinstance(channel, str) and channel else None

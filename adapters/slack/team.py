@@ -31,9 +31,11 @@ from adapters.slack.delivery import DeliveryError
 from adapters.slack.dialogue import Dialogue
 from adapters.slack.escape import channel_link, clip, mention
 from adapters.slack.origin import Origin
+from adapters.slack.payloads import clicked_channel
 from adapters.slack.review import sections
 from adapters.slack.state import Sent
 from bot.events import ConversationKey, Restart, Start
+from bot.live import converge
 from bot.store import StoreUnavailable
 from bot.team.rounds import OptionError, Round
 from bot.team.service import Joined, Outcome, TeamService
@@ -49,8 +51,6 @@ DECLINE = "ecoute.team.decline"
 ACTIONS = (JOIN, CLOSE, USE, REDO, DECLINE)
 SWEEP_SECONDS = 5.0
 """How often each process looks for rounds past their deadline and reports left unposted."""
-REFRESHES = 3
-"""Edits of the live message in a row at most, while the count moves under it."""
 CHART_NAME = "team-report.png"
 
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]{2,30})(?:\|[^>]*)?>$")
@@ -177,7 +177,7 @@ class SlackTeam:
 
     async def click(self, origin: Origin, action: str, round_id: int, body: dict[str, Any]) -> None:
         """A team button: take part, use my verdict, answer again, not this time, close."""
-        where = _clicked_channel(body)
+        where = clicked_channel(body)
         locale = self.d.locale(origin)
         outcome: Outcome
         if action == JOIN:
@@ -209,20 +209,10 @@ class SlackTeam:
             channel = await delivery.open_dm(origin.client, origin.key.user)
             await delivery.post(origin.client, channel, invite_message(outcome.invite))
         elif outcome.notice and not await self.retire_invite(origin, body, outcome.notice):
-            await self.private(origin, where, outcome.notice)
+            await self.d.whisper(origin, where, outcome.notice)
         await self.refresh_round(origin.client, outcome.round)
         if outcome.closed is not None:
             await self.report(origin.client, outcome.closed)
-
-    async def private(self, origin: Origin, channel: str | None, text: str) -> None:
-        """A note only the clicker sees, where they clicked."""
-        try:
-            if channel:
-                await delivery.ephemeral(origin.client, channel, origin.key.user, text)
-            else:
-                await self.d.tell(origin, text)
-        except DeliveryError as exc:
-            log.info("note not shown to %s: %s", origin.key, exc)
 
     async def retire_invite(self, origin: Origin, body: dict[str, Any], text: str | None) -> bool:
         """An invitation clicked in the user's own DM loses its buttons (and says ``text``)."""
@@ -322,18 +312,18 @@ class SlackTeam:
         """Edit the round's message to what the database says now, again if it moved on."""
         if round_ is None:
             return
-        last: RoundView | None = None
-        for _ in range(REFRESHES):
+
+        async def current() -> tuple[str, str, RoundView] | None:
             fresh = await self.team.find(round_.platform, round_.workspace, round_.id)
             if fresh is None or not fresh.message:
-                return
-            view = await self.live(fresh)
-            if view == last:
-                return
-            sent = Sent(fresh.channel, fresh.message)
-            if not await delivery.update(client, sent, round_message(view)):
-                return
-            last = view
+                return None
+            return fresh.channel, fresh.message, await self.live(fresh)
+
+        async def show(found: tuple[str, str, RoundView]) -> bool:
+            channel, ts, view = found
+            return await delivery.update(client, Sent(channel, ts), round_message(view))
+
+        await converge(current, show)
 
     async def report(self, client: AsyncWebClient, round_: Round) -> None:
         """Post the closed round's report and its chart, if no other process is doing it."""
@@ -388,10 +378,3 @@ class SlackTeam:
                 continue
             with contextlib.suppress(StoreUnavailable):
                 await self.report(client, round_)
-
-
-def _clicked_channel(body: dict[str, Any]) -> str | None:
-    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
-        "channel_id"
-    )
-    return channel if isinstance(channel, str) and channel else None

@@ -35,7 +35,6 @@ ON CONFLICT (poll_id, voter) DO UPDATE SET choices = excluded.choices,
     voted_at = excluded.voted_at
 WHERE {OPEN}"""
 SELECTIONS = "SELECT choices FROM poll_votes WHERE poll_id = ?"
-SELECTION_OF = "SELECT choices FROM poll_votes WHERE poll_id = ? AND voter = ?"
 CLOSE = f"""
 UPDATE polls SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'open'
 RETURNING {COLUMNS}"""
@@ -111,10 +110,6 @@ class SqlPolls:
     async def selections(self, poll_id: int) -> list[tuple[str, ...]]:
         rows = await self.backend.rows(SELECTIONS, (poll_id,), write=False)
         return [selection(r[0]) for r in rows]
-
-    async def selection_of(self, poll_id: int, voter: str) -> tuple[str, ...] | None:
-        rows = await self.backend.rows(SELECTION_OF, (poll_id, voter), write=False)
-        return selection(rows[0][0]) if rows else None
 
     async def close(self, poll_id: int, now: float) -> Poll | None:
         rows = await self.backend.rows(CLOSE, (now, poll_id))

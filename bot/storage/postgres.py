@@ -17,8 +17,9 @@ server more too. The turn's statement leaves out the CTEs it does not need (see 
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
@@ -344,14 +345,15 @@ class PostgresBackend:
             pooled.close()
         raise StoreUnavailable("PostgreSQL: every pooled connection was closed")
 
-    async def _run(self, how: str, statement: Prepared | Positional, params: Any) -> Any:
-        """``statement`` run by asyncpg's ``fetch``, ``fetchval`` or ``execute`` (``how``) on a
-        pooled connection. Losing the connection, a lock timeout, a conflict or a server
-        going down become StoreUnavailable; a connection that may be broken is replaced."""
+    @contextlib.asynccontextmanager
+    async def _connection(self) -> AsyncIterator[Any]:
+        """A pooled connection's asyncpg connection, for one statement or one transaction.
+        Losing the connection, a lock timeout, a conflict or a server going down become
+        StoreUnavailable; a connection that may be broken is replaced."""
         pooled = await self._checkout()
         conn = driver(pooled)
         try:
-            return await getattr(conn, how)(statement.sql, *statement.args(params))
+            yield conn
         except asyncpg.PostgresError as exc:
             # After a FATAL error the server has ended the session, though the client may
             # not have read the end of the stream yet.
@@ -369,6 +371,11 @@ class PostgresBackend:
             # return is a no-op; a statement cut off by cancellation is cancelled by asyncpg,
             # which makes the connection's next user wait for that first.
             pooled.close()
+
+    async def _run(self, how: str, statement: Prepared | Positional, params: Any) -> Any:
+        """``statement`` run by asyncpg's ``fetch``, ``fetchval`` or ``execute`` (``how``)."""
+        async with self._connection() as conn:
+            return await getattr(conn, how)(statement.sql, *statement.args(params))
 
     async def load(self, key: ConversationKey) -> Loaded | None:
         rows = await self._run("fetch", P_LOAD, key_params(key))
@@ -461,30 +468,15 @@ class PostgresBackend:
 
     async def script(self, steps: Sequence[tuple[str, Params]]) -> list[list[tuple[Any, ...]]]:
         """The statements in one transaction on one pooled connection."""
-        pooled = await self._checkout()
-        conn = driver(pooled)
         results: list[list[tuple[Any, ...]]] = []
         first: object = None
-        try:
-            async with conn.transaction():
-                for sql, params in steps:
-                    found = await conn.fetch(positional(sql).sql, *bind_first(params, first))
-                    if not results and found:
-                        first = found[0][0]
-                    results.append([tuple(r) for r in found])
-            return results
-        except asyncpg.PostgresError as exc:
-            if conn.is_closed():
-                pooled.invalidate(exc)
-            code = str(exc.sqlstate or "")
-            if code in RETRY or code[:2] in RETRY_CLASSES:
-                raise StoreUnavailable(f"PostgreSQL: {exc}") from exc
-            raise
-        except LOST as exc:
-            pooled.invalidate(exc)
-            raise StoreUnavailable(f"PostgreSQL: {exc!r}") from exc
-        finally:
-            pooled.close()
+        async with self._connection() as conn, conn.transaction():
+            for sql, params in steps:
+                found = await conn.fetch(positional(sql).sql, *bind_first(params, first))
+                if not results and found:
+                    first = found[0][0]
+                results.append([tuple(r) for r in found])
+        return results
 
     async def schema_revision(self) -> str | None:
         if not await self._run("fetchval", P_HAS_REVISION, {}):

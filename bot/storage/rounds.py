@@ -19,6 +19,7 @@ from typing import Any
 from bot.schema import Answers
 from bot.storage.rows import FIRST, Backend, decode, encode
 from bot.team.rounds import (
+    DAY,
     Closing,
     NewRound,
     Participant,
@@ -136,7 +137,7 @@ class SqlRounds:
 
     async def create_round(self, new: NewRound, now: float) -> Round:
         o = new.options
-        deadline = now + o.days * 86_400.0
+        deadline = now + o.days * DAY
         first = (new.platform, new.workspace, new.channel, new.owner, int(o.named))
         steps: list[tuple[str, Sequence[Any]]] = [
             (CREATE, (*first, int(bool(o.people)), new.lang, deadline, now))

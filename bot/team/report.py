@@ -206,11 +206,6 @@ def _alternatives(verdicts: Sequence[Verdict]) -> tuple[TeamAlternative, ...]:
     return tuple(TeamAlternative(c, count[c], points[c]) for c in ranked)
 
 
-def answers_of(members: Mapping[str, Answers]) -> list[Member]:
-    """``{user: answers}`` as members, in that mapping's order."""
-    return [Member(user, answers) for user, answers in members.items()]
-
-
 __all__ = [
     "MAX_DIVERGENCES",
     "SHARED_AT",
@@ -221,7 +216,6 @@ __all__ = [
     "SharedWarning",
     "TeamAlternative",
     "TeamReport",
-    "answers_of",
     "team_report",
     "team_verdict",
 ]

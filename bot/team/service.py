@@ -117,16 +117,13 @@ class TeamService:
     # -- the live message ------------------------------------------------------------------
 
     async def live(self, round_: Round, refs: Refs, escape: Escape | None = None) -> RoundView:
-        """The round's message as it should read now (a fresh read of its participants)."""
+        """The round's message as it should read now (a fresh read of it and its participants)."""
         fresh = await self.rounds.get_round(round_.platform, round_.workspace, round_.id)
         current = fresh or round_
         participants = await self.rounds.participants(current.id)
         invited = tuple(p.user for p in participants) if current.invited_only else ()
         texts = self.texts(current.lang, refs, escape)
         return texts.round_view(current, Tally.of(participants), invited)
-
-    async def tally(self, round_: Round) -> Tally:
-        return Tally.of(await self.rounds.participants(round_.id))
 
     async def find(self, platform: str, workspace: str, round_id: int) -> Round | None:
         return await self.rounds.get_round(platform, workspace, round_id)
@@ -139,9 +136,7 @@ class TeamService:
         """``key`` takes part (from the round's button or an invitation). ``locale`` (as for
         :meth:`ConversationService.handle`) picks the language of someone with no conversation
         yet; so in the methods below."""
-        lang = await self.conversations.language(key, locale=locale)
-        texts = self.texts(lang, refs)
-        found = await self.rounds.get_round(key.platform, key.workspace, round_id)
+        texts, found = await self._lookup(key, round_id, refs, locale)
         if found is None:
             return Outcome(Joined.REFUSED, None, texts.notice("not_found"))
         if not found.open:
@@ -170,8 +165,7 @@ class TeamService:
         self, key: ConversationKey, round_id: int, refs: Refs, *, locale: Locale = None
     ) -> Outcome:
         """Count the verdict ``key`` has now (else show them the interview)."""
-        texts = self.texts(await self.conversations.language(key, locale=locale), refs)
-        found = await self.rounds.get_round(key.platform, key.workspace, round_id)
+        texts, found = await self._lookup(key, round_id, refs, locale)
         if found is None:
             return Outcome(Joined.REFUSED, None, texts.notice("not_found"))
         conv = await self.conversations.store.load(key, fresh=True)
@@ -186,8 +180,7 @@ class TeamService:
     async def decline(
         self, key: ConversationKey, round_id: int, refs: Refs, *, locale: Locale = None
     ) -> Outcome:
-        texts = self.texts(await self.conversations.language(key, locale=locale), refs)
-        found = await self.rounds.get_round(key.platform, key.workspace, round_id)
+        texts, found = await self._lookup(key, round_id, refs, locale)
         if found is None:
             return Outcome(Joined.REFUSED, None, texts.notice("not_found"))
         if not await self.rounds.decline(found.id, key.user, self.clock()) and not found.open:
@@ -224,8 +217,7 @@ class TeamService:
     ) -> Outcome:
         """Close on the owner's (or an admin's) click: the closed round when this click
         closed it, else why not."""
-        texts = self.texts(await self.conversations.language(key, locale=locale), refs)
-        found = await self.rounds.get_round(key.platform, key.workspace, round_id)
+        texts, found = await self._lookup(key, round_id, refs, locale)
         if found is None:
             return Outcome(Joined.REFUSED, None, texts.notice("not_found"))
         if key.user != found.owner and not admin:
@@ -280,6 +272,14 @@ class TeamService:
         report = await self.report(round_)
         texts = self.texts(round_.lang, refs, escape)
         return texts.report_view(round_, report, self.conversations.schema)
+
+    async def _lookup(
+        self, key: ConversationKey, round_id: int, refs: Refs, locale: Locale
+    ) -> tuple[TeamTexts, Round | None]:
+        """The texts to answer ``key`` with, and the round — only ever one of their own
+        workspace or guild."""
+        texts = self.texts(await self.conversations.language(key, locale=locale), refs)
+        return texts, await self.rounds.get_round(key.platform, key.workspace, round_id)
 
     async def _catch_up(self, round_: Round) -> None:
         """Before closing: count the verdict of anyone who reached it but was not counted

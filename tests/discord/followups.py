@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Mapping
 from typing import Any
 
 from adapters.discord.client import EcouteClient
 from adapters.discord.followups import Followups
 from tests.cases import BURRITO
+from tests.clock import Clock
 from tests.discord import wire
 from tests.discord.driver import AnswerSpec, answer_all
 from tests.discord.fake_discord import FakeDiscord
@@ -23,16 +23,6 @@ UNSURE: dict[str, AnswerSpec] = {
 """The burrito shop, unsure whether its customers are on any of its networks: tests only."""
 POLL_QUESTION = "would like to know: where would you like to hear from them?"
 DAY = 86_400.0
-
-
-class Clock:
-    """The time of everything scheduled, moved by the test."""
-
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def followups(client: EcouteClient, clock: Clock | None = None) -> Followups:

@@ -13,6 +13,7 @@ from bot.bootstrap import Core
 from bot.events import ConversationKey
 from bot.schedule import CHECKIN, key_ref
 from tests.cases import BURRITO
+from tests.clock import Clock
 from tests.discord import wire
 from tests.discord.driver import answer_one
 from tests.discord.fake_discord import FakeDiscord
@@ -20,7 +21,6 @@ from tests.discord.followups import (
     DAY,
     POLL_QUESTION,
     UNSURE,
-    Clock,
     actions,
     cid,
     everything,

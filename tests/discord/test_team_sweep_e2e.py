@@ -4,11 +4,11 @@ unposted is posted by another. The clock is the core's, moved by the test: nothi
 from __future__ import annotations
 
 import dataclasses
-import time
 
 from adapters.discord.team_views import REFS
 from bot.bootstrap import Core
 from bot.team.rounds import Closing
+from tests.clock import Clock
 from tests.discord import wire
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.harness import running
@@ -28,14 +28,6 @@ from tests.discord.teams import (
 
 ALICE, BOB = 111, 222
 DAY = 86_400.0
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
 
 
 async def test_the_deadline_closes_the_round_and_one_sweep_reports_it(

@@ -11,20 +11,11 @@ from sqlalchemy.pool import NullPool
 from bot.bootstrap import EVENTS_KEPT_SECONDS, open_core, prune_events
 from bot.settings import Settings
 from bot.storage.tables import processed_events
+from tests.clock import Clock
 from tests.fakes import MemoryStore
 from tests.integration.rows import fetch
 
 DAY = 86_400.0
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1_000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 async def record_event(url: str, platform: str, event_id: str, age: float) -> None:
@@ -40,7 +31,7 @@ async def record_event(url: str, platform: str, event_id: str, age: float) -> No
 
 
 async def test_the_memory_store_drops_only_ids_older_than_asked() -> None:
-    clock = Clock()
+    clock = Clock(1_000.0)
     store = MemoryStore(clock=clock)
     assert await store.mark_event("slack", "Ev-old")
     clock.now += 100

@@ -4,7 +4,6 @@ stand for two processes on one database, and the clock is the test's."""
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 
@@ -21,29 +20,12 @@ from bot.storage import SqlStore, open_store
 from bot.verdict.evidence import Evidence
 from bot.views import PlatformView, QuestionView, VerdictView
 from tests.cases import BURRITO, LICENCE_PLATE
+from tests.clock import Clock
+from tests.markup import Refs
 
 SCHEMA = load_schema()
 CATALOG = load_catalog()
 MARKETER = ConversationKey("slack", "T1", "U0")
-
-
-class Refs:
-    def user(self, user_id: str) -> str:
-        return f"<@{user_id}>"
-
-    def channel(self, channel_id: str) -> str:
-        return f"<#{channel_id}>"
-
-    def date(self, epoch: float) -> str:
-        return f"<t:{int(epoch)}:D>"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @dataclass

@@ -18,32 +18,15 @@ from bot.team.rounds import Closing, OptionError, Taking
 from bot.team.service import REPORT_LEASE, Joined, TeamService
 from bot.views import QuestionView, VerdictView
 from tests.cases import BURRITO, LICENCE_PLATE
+from tests.clock import Clock
+from tests.markup import Refs
 
 SCHEMA = load_schema()
 CATALOG = load_catalog()
 OWNER = ConversationKey("slack", "T1", "U0")
 
 
-class Refs:
-    def user(self, user_id: str) -> str:
-        return f"<@{user_id}>"
-
-    def channel(self, channel_id: str) -> str:
-        return f"<#{channel_id}>"
-
-    def date(self, epoch: float) -> str:
-        return f"<t:{int(epoch)}:D>"
-
-
 REFS = Refs()
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @dataclass
@@ -55,7 +38,7 @@ class Process:
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(1_800_000_000.0)
 
 
 @pytest.fixture

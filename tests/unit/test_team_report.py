@@ -22,22 +22,12 @@ from bot.team.rounds import (
 from bot.team.view import TeamTexts
 from bot.verdict import diagnose
 from tests.cases import stored_answers
+from tests.markup import Refs
 
 SCHEMA = load_schema()
 CATALOG = load_catalog()
 BURRITO = stored_answers("burrito")
 LICENCE_PLATE = stored_answers("licence_plate")
-
-
-class Refs:
-    def user(self, user_id: str) -> str:
-        return f"<@{user_id}>"
-
-    def channel(self, channel_id: str) -> str:
-        return f"<#{channel_id}>"
-
-    def date(self, epoch: float) -> str:
-        return f"<t:{int(epoch)}:D>"
 
 
 def with_presence(base: Mapping[str, AnswerValue], **presence: str) -> dict[str, AnswerValue]:
