@@ -1,8 +1,8 @@
-"""Block Kit for one question, a recorded answer and notices, built with slack_sdk's models.
+"""Block Kit for one question, a recorded answer and notices (JSON, from :mod:`.kit`).
 
 Every string of a view is already escaped by the core; here it is only laid out and, where
-Block Kit has a length limit, clipped. :class:`Message` checks the 50-block limit and runs
-slack_sdk's validation (``to_dict``) before anything is sent.
+Block Kit has a length limit, clipped. :class:`Message` checks the 50-block limit before
+anything is sent.
 """
 
 from __future__ import annotations
@@ -11,23 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    Block,
-    ButtonElement,
-    CheckboxesElement,
-    ConfirmObject,
-    ContextBlock,
-    InteractiveElement,
-    MarkdownTextObject,
-    Option,
-    SectionBlock,
-    StaticMultiSelectElement,
-    StaticSelectElement,
-)
-
+from adapters.slack import kit
 from adapters.slack import values as v
 from adapters.slack.escape import clip
+from adapters.slack.kit import JSON
 from adapters.slack.texts import Texts
 from bot.schema import Kind
 from bot.views import ChoiceView, CodedText, QuestionView, Recorded
@@ -56,26 +43,26 @@ class Message:
     """A message ready for ``chat.postMessage``/``chat.update``: blocks plus a text fallback."""
 
     text: str
-    blocks: list[Block] = field(default_factory=list)
+    blocks: list[JSON] = field(default_factory=list)
 
     def payload(self) -> dict[str, Any]:
-        """``{"text", "blocks"}``, validated by slack_sdk and within 50 blocks."""
-        return {"text": clip(self.text, FALLBACK_TEXT), "blocks": block_dicts(self.blocks)}
+        """``{"text", "blocks"}``, within 50 blocks."""
+        return {"text": clip(self.text, FALLBACK_TEXT), "blocks": within(self.blocks)}
 
 
-def block_dicts(blocks: Sequence[Block], limit: int = MAX_BLOCKS) -> list[dict[str, Any]]:
-    """Blocks as JSON; raises :class:`BlockLimitError` past ``limit`` (slack_sdk doesn't check)."""
+def within(blocks: list[JSON], limit: int = MAX_BLOCKS) -> list[JSON]:
+    """``blocks``; raises :class:`BlockLimitError` past ``limit``."""
     if len(blocks) > limit:
         raise BlockLimitError(f"{len(blocks)} blocks, Slack allows {limit}")
-    return [b.to_dict() for b in blocks]
+    return blocks
 
 
-def section(text: str, accessory: InteractiveElement | None = None) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=clip(text, SECTION_TEXT)), accessory=accessory)
+def section(text: str, accessory: JSON | None = None) -> JSON:
+    return kit.section(clip(text, SECTION_TEXT), accessory)
 
 
-def context(text: str) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=clip(text, SECTION_TEXT))])
+def context(text: str) -> JSON:
+    return kit.context(clip(text, SECTION_TEXT))
 
 
 def button(
@@ -84,17 +71,16 @@ def button(
     value: str,
     *,
     style: str | None = None,
-    confirm: ConfirmObject | None = None,
-) -> ButtonElement:
-    text = clip(label, BUTTON_TEXT)
-    return ButtonElement(text=text, action_id=action_id, value=value, style=style, confirm=confirm)
+    confirm: JSON | None = None,
+) -> JSON:
+    return kit.button(clip(label, BUTTON_TEXT), action_id, value, style, confirm)
 
 
-def option(label: str, value: str) -> Option:
-    return Option(text=clip(label, OPTION_TEXT), value=value)
+def option(label: str, value: str) -> JSON:
+    return kit.option(clip(label, OPTION_TEXT), value)
 
 
-def notice_blocks(notices: Sequence[CodedText], intro: str | None = None) -> list[Block]:
+def notice_blocks(notices: Sequence[CodedText], intro: str | None = None) -> list[JSON]:
     """Notices (already localised and escaped) above the view they come with."""
     lines = [f"{_NOTICE_ICONS.get(n.code, ':speech_balloon:')} {n.text}" for n in notices]
     if intro:
@@ -116,10 +102,10 @@ def question_message(
     return Message(f"{view.progress}: {view.title}", blocks)
 
 
-def answer_blocks(view: QuestionView, texts: Texts) -> list[Block]:
+def answer_blocks(view: QuestionView, texts: Texts) -> list[JSON]:
     """The elements to answer ``view`` with (buttons, select, checkboxes or a modal button)."""
     qid = view.question_id
-    nav: list[InteractiveElement] = []
+    nav: list[JSON] = []
     if view.can_go_back:
         nav.append(button(texts.ui("back"), v.BACK, v.encode("b", qid)))
     choices = view.choices
@@ -127,50 +113,44 @@ def answer_blocks(view: QuestionView, texts: Texts) -> list[Block]:
         short = view.kind is Kind.SCALE or all(len(c.label) <= SHORT_LABEL for c in choices)
         if len(choices) <= MAX_BUTTONS and short:
             buttons = [_choice_button(qid, c, c.label, i) for i, c in enumerate(choices)]
-            return [ActionsBlock(elements=[*buttons, *nav])]
+            return [kit.actions([*buttons, *nav])]
         fits = all(len(c.label) <= OPTION_TEXT for c in choices)
         if fits or len(choices) > MAX_LISTED:
-            return [ActionsBlock(elements=[_select(view, texts), *nav])]
-        listed: list[Block] = [  # labels too long for a select: each in full, with a button
+            return [kit.actions([_select(view, texts), *nav])]
+        listed: list[JSON] = [  # labels too long for a select: each in full, with a button
             section(c.label, _choice_button(qid, c, texts.ui("choose"), i))
             for i, c in enumerate(choices)
         ]
-        return listed + ([ActionsBlock(elements=nav)] if nav else [])
+        return listed + ([kit.actions(nav)] if nav else [])
     if view.kind is Kind.MANY:
         done = button(texts.ui("done"), v.MANY, v.encode("m", qid), style="primary")
-        return [ActionsBlock(elements=[_ticks(view, texts), done, *nav])]
+        return [kit.actions([_ticks(view, texts), done, *nav])]
     typed = button(texts.ui("answer_button"), v.MODAL, v.encode("t", qid), style="primary")
-    return [section(texts.text("reply_here")), ActionsBlock(elements=[typed, *nav])]
+    return [section(texts.text("reply_here")), kit.actions([typed, *nav])]
 
 
-def _choice_button(qid: str, choice: ChoiceView, label: str, index: int) -> ButtonElement:
+def _choice_button(qid: str, choice: ChoiceView, label: str, index: int) -> JSON:
     value = v.encode("a", qid, choice.id)
     style = "primary" if choice.selected else None
     return button(label, v.numbered(v.ANSWER, index), value, style=style)
 
 
-def _select(view: QuestionView, texts: Texts) -> StaticSelectElement:
+def _select(view: QuestionView, texts: Texts) -> JSON:
     options = [option(c.label, v.encode("a", view.question_id, c.id)) for c in view.choices]
     chosen = [o for o, c in zip(options, view.choices, strict=True) if c.selected]
-    return StaticSelectElement(
-        action_id=v.SELECT,
-        placeholder=clip(texts.ui("choose"), OPTION_TEXT),
-        options=options[:MAX_OPTIONS],
-        initial_option=chosen[0] if chosen else None,
+    placeholder = clip(texts.ui("choose"), OPTION_TEXT)
+    return kit.static_select(
+        v.SELECT, options[:MAX_OPTIONS], placeholder, chosen[0] if chosen else None
     )
 
 
-def _ticks(view: QuestionView, texts: Texts) -> CheckboxesElement | StaticMultiSelectElement:
+def _ticks(view: QuestionView, texts: Texts) -> JSON:
     options = [option(c.label, v.encode("c", view.question_id, c.id)) for c in view.choices]
-    chosen = [o for o, c in zip(options, view.choices, strict=True) if c.selected] or None
+    chosen = [o for o, c in zip(options, view.choices, strict=True) if c.selected]
     if len(options) <= MAX_CHECKBOXES:
-        return CheckboxesElement(action_id=v.TICK, options=options, initial_options=chosen)
-    return StaticMultiSelectElement(
-        action_id=v.TICK,
-        placeholder=clip(texts.ui("choose"), OPTION_TEXT),
-        options=options[:MAX_OPTIONS],
-        initial_options=chosen,
-    )
+        return kit.checkboxes(v.TICK, options, chosen)
+    placeholder = clip(texts.ui("choose"), OPTION_TEXT)
+    return kit.multi_select(v.TICK, options[:MAX_OPTIONS], placeholder, chosen)
 
 
 def record_message(recorded: Recorded, texts: Texts) -> Message:
@@ -179,25 +159,26 @@ def record_message(recorded: Recorded, texts: Texts) -> Message:
     return Message(line, [section(line)])
 
 
-def retired(blocks: Sequence[dict[str, Any]]) -> list[Block]:
+def retired(blocks: Sequence[JSON]) -> list[JSON]:
     """A sent message's blocks with every live element removed (actions, inputs, accessories)."""
-    kept: list[Block] = []
-    for raw in blocks:
-        if raw.get("type") in ("actions", "input"):
-            continue
-        data = {k: val for k, val in raw.items() if k not in ("accessory", "block_id")}
-        block = Block.parse(data)
-        if block is not None:
-            kept.append(block)
-    return kept
+    return [
+        {k: val for k, val in raw.items() if k not in ("accessory", "block_id")}
+        for raw in blocks
+        if raw.get("type") not in ("actions", "input")
+    ]
 
 
-def retired_message(blocks: Sequence[dict[str, Any]]) -> Message:
+def retired_message(blocks: Sequence[JSON]) -> Message:
     """The message a live one becomes once it is no longer the one to answer."""
     kept = retired(blocks)
-    texts = [b.text.text for b in kept if isinstance(b, SectionBlock) and b.text is not None]
-    fallback = texts[0] if texts else "…"
+    texts = [_text_of(b) for b in kept if b.get("type") == "section"]
+    fallback = next((t for t in texts if t), "…")
     return Message(fallback, kept or [section(fallback)])
+
+
+def _text_of(block: JSON) -> str | None:
+    text = block.get("text")
+    return str(text["text"]) if isinstance(text, dict) and "text" in text else None
 
 
 def is_live(blocks: Sequence[dict[str, Any]]) -> bool:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from slack_sdk.models.blocks import Block
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import delivery
@@ -27,6 +26,7 @@ from adapters.slack.blocks import (
 )
 from adapters.slack.delivery import DeliveryError
 from adapters.slack.home import home_view
+from adapters.slack.kit import JSON
 from adapters.slack.origin import Handshake, Origin
 from adapters.slack.review import review_message, verdict_message
 from adapters.slack.state import Locales, Locks, Sent
@@ -55,7 +55,7 @@ class Dialogue:
         self.words = command_words(catalog)
         self.after_verdict: Callable[[Origin], Awaitable[None]] | None = None
         """Called once a turn showed a new or changed verdict (team rounds count it)."""
-        self.verdict_extras: Callable[[VerdictView, Texts], list[Block]] | None = None
+        self.verdict_extras: Callable[[VerdictView, Texts], list[JSON]] | None = None
         """Blocks under a verdict's buttons (asking the audience, a check-in)."""
 
     def texts(self, lang: str) -> Texts:
@@ -261,7 +261,7 @@ class Dialogue:
         notice: str | None = None,
     ) -> None:
         """The App Home tab for ``key``; best effort (a failure is only logged)."""
-        view = home_view(self.texts(lang), verdict, notice).to_dict()
+        view = home_view(self.texts(lang), verdict, notice)
         try:
             await delivery.publish_view(client, key.user, view)
         except DeliveryError as exc:

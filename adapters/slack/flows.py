@@ -40,7 +40,7 @@ async def show_answer_modal(d: Dialogue, origin: Origin, trigger_id: str) -> Non
         )
         modal = answer_modal(view, d.texts(reply.lang), meta)
         try:
-            await delivery.open_view(origin.client, trigger_id, modal.to_dict())
+            await delivery.open_view(origin.client, trigger_id, modal)
         except DeliveryError as exc:
             log.warning("answer modal not opened for %s: %s", origin.key, exc)
             await d.tell(origin, d.texts(reply.lang).text("modal_failed"))
@@ -50,7 +50,7 @@ async def show_share_modal(d: Dialogue, origin: Origin, trigger_id: str) -> None
     """Open the channel picker to share the verdict."""
     texts = d.texts(await d.lang(origin))
     try:
-        await delivery.open_view(origin.client, trigger_id, share_modal(texts).to_dict())
+        await delivery.open_view(origin.client, trigger_id, share_modal(texts))
     except DeliveryError as exc:  # the trigger expired, or Slack failed: say so
         log.warning("share modal not opened for %s: %s", origin.key, exc)
         await d.tell(origin, texts.text("modal_failed"))

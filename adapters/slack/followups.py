@@ -14,27 +14,15 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    Block,
-    ConversationFilter,
-    ConversationSelectElement,
-    InputBlock,
-    InteractiveElement,
-    Option,
-    PlainTextObject,
-    StaticMultiSelectElement,
-    StaticSelectElement,
-)
-from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import delivery
+from adapters.slack import delivery, kit
 from adapters.slack import values as v
 from adapters.slack.blocks import Message, button, context, section
 from adapters.slack.delivery import DeliveryError
 from adapters.slack.dialogue import Dialogue
 from adapters.slack.escape import clip
+from adapters.slack.kit import JSON
 from adapters.slack.origin import Origin
 from adapters.slack.payloads import clicked_channel
 from adapters.slack.review import sections
@@ -66,46 +54,35 @@ ClientFor = Callable[[str], Awaitable[AsyncWebClient | None]]
 
 
 def poll_message(view: PollView) -> Message:
-    blocks: list[Block] = [section(f"*{view.question}*")]
+    blocks: list[JSON] = [section(f"*{view.question}*")]
     if view.open:
         blocks.append(section(view.intro))
-        options = [
-            Option(text=clip(label, 75), value=f"{view.poll_id}:{c}") for c, label in view.choices
-        ]
-        picker = StaticMultiSelectElement(
-            action_id=VOTE, placeholder=clip(view.placeholder, 150), options=options
-        )
-        blocks.append(ActionsBlock(elements=[picker]))
+        options = [kit.option(clip(label, 75), f"{view.poll_id}:{c}") for c, label in view.choices]
+        picker = kit.multi_select(VOTE, options, clip(view.placeholder, 150))
+        blocks.append(kit.actions([picker]))
     else:
         blocks += sections(view.results)
     blocks.append(context(view.count))
     if view.open:
-        blocks.append(ActionsBlock(elements=[button(view.close, CLOSE, str(view.poll_id))]))
+        blocks.append(kit.actions([button(view.close, CLOSE, str(view.poll_id))]))
     return Message(f"{view.question} {view.count}", blocks)
 
 
-def poll_modal(texts: Texts, poll: PollService, lang: str) -> View:
+def poll_modal(texts: Texts, poll: PollService, lang: str) -> JSON:
     """Where to post the poll, and for how long."""
-    picker = ConversationSelectElement(
-        action_id=INPUT,
-        filter=ConversationFilter(include=["public", "private"], exclude_bot_users=True),
-    )
-    days = StaticSelectElement(
-        action_id=INPUT,
-        options=[Option(text=str(d), value=str(d)) for d in range(1, MAX_DAYS + 1)],
-        initial_option=Option(text=str(DEFAULT_DAYS), value=str(DEFAULT_DAYS)),
-    )
+    picker = kit.channel_select(INPUT)
+    options = [kit.option(str(d), str(d)) for d in range(1, MAX_DAYS + 1)]
+    days = kit.static_select(INPUT, options, initial=options[DEFAULT_DAYS - 1])
     title = clip(poll.text(lang, "ask"), 24)
-    return View(
-        type="modal",
-        callback_id=POLL_VIEW,
-        title=PlainTextObject(text=title),
-        submit=PlainTextObject(text=title),
-        close=PlainTextObject(text=clip(texts.text("modal.close"), 24)),
-        blocks=[
+    return kit.modal(
+        POLL_VIEW,
+        title,
+        title,
+        clip(texts.text("modal.close"), 24),
+        [
             section(poll.text(lang, "intro")),
-            InputBlock(block_id=CHANNEL_BLOCK, label=texts.text("share.label"), element=picker),
-            InputBlock(block_id=DAYS_BLOCK, label=poll.text(lang, "days"), element=days),
+            kit.input_block(CHANNEL_BLOCK, texts.text("share.label"), picker),
+            kit.input_block(DAYS_BLOCK, poll.text(lang, "days"), days),
         ],
     )
 
@@ -132,16 +109,16 @@ class SlackFollowups:
 
     # -- under the verdict -------------------------------------------------------------------
 
-    def verdict_extras(self, view: VerdictView, texts: Texts) -> list[Block]:
+    def verdict_extras(self, view: VerdictView, texts: Texts) -> list[JSON]:
         """ "Ask your audience", and the check-in offer when the verdict has tests."""
         lang = texts.lang
-        blocks: list[Block] = []
-        elements: list[InteractiveElement] = [button(self.polls.text(lang, "ask"), ASK, "ask")]
+        blocks: list[JSON] = []
+        elements: list[JSON] = [button(self.polls.text(lang, "ask"), ASK, "ask")]
         offer = self.checkins.offer(view.platforms, lang)
         if offer is not None:
             blocks.append(section(offer.text))
             elements += [button(label, BOOK, str(weeks)) for weeks, label in offer.weeks]
-        blocks.append(ActionsBlock(elements=elements))
+        blocks.append(kit.actions(elements))
         return blocks
 
     # -- commands ------------------------------------------------------------------------------
@@ -219,7 +196,7 @@ class SlackFollowups:
         lang = await self.d.lang(origin)
         modal = poll_modal(self.d.texts(lang), self.polls, lang)
         try:
-            await delivery.open_view(origin.client, trigger_id, modal.to_dict())
+            await delivery.open_view(origin.client, trigger_id, modal)
         except DeliveryError as exc:
             log.warning("poll modal not opened for %s: %s", origin.key, exc)
             await self.d.tell(origin, self.d.texts(lang).text("modal_failed"))
@@ -326,9 +303,7 @@ class SlackFollowups:
                 button(label, ANSWER, f"{question.platform}:{bucket}")
                 for bucket, label in question.choices
             ]
-            message = Message(
-                question.text, [section(question.text), ActionsBlock(elements=buttons)]
-            )
+            message = Message(question.text, [section(question.text), kit.actions(buttons)])
             await delivery.post(client, channel, message)
 
     async def due_remind(self, job: Job) -> None:
@@ -342,9 +317,7 @@ class SlackFollowups:
         text = self.polls.text(conv.lang, "remind.text")
         channel = await delivery.open_dm(client, key.user)
         start = button(self.polls.text(conv.lang, "remind.button"), v.START, "start")
-        await delivery.post(
-            client, channel, Message(text, [section(text), ActionsBlock(elements=[start])])
-        )
+        await delivery.post(client, channel, Message(text, [section(text), kit.actions([start])]))
 
 
 def _poll_of(body: dict[str, Any]) -> int | None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock
-from slack_sdk.models.views import View
-
+from adapters.slack import kit
 from adapters.slack import values as v
 from adapters.slack.blocks import button, context, section
+from adapters.slack.kit import JSON
 from adapters.slack.review import header, verdict_blocks
 from adapters.slack.texts import Texts
 from bot.views import VerdictView
@@ -14,18 +13,18 @@ from bot.views import VerdictView
 HOME_BLOCKS = 100
 
 
-def home_view(texts: Texts, verdict: VerdictView | None, notice: str | None = None) -> View:
+def home_view(texts: Texts, verdict: VerdictView | None, notice: str | None = None) -> JSON:
     """The Home tab for one user (``views.publish``)."""
-    blocks: list[Block] = [header(texts.text("home.title")), section(texts.text("home.intro"))]
+    blocks: list[JSON] = [header(texts.text("home.title")), section(texts.text("home.intro"))]
     if notice:
         blocks.append(section(f":warning: {notice}"))
     start = button(texts.text("home.button"), v.START, "start", style="primary")
-    blocks.append(ActionsBlock(elements=[start]))
-    blocks.append(DividerBlock())
+    blocks.append(kit.actions([start]))
+    blocks.append(kit.divider())
     if verdict is None:
         blocks.append(section(texts.text("home.none")))
     else:
         blocks.append(context(texts.text("home.latest")))
         blocks.extend(verdict_blocks(verdict, texts))
     blocks.append(context(texts.text("home.commands")))
-    return View(type="home", blocks=blocks[:HOME_BLOCKS])
+    return kit.home(blocks[:HOME_BLOCKS])

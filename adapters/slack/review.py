@@ -4,16 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    Block,
-    ConfirmObject,
-    DividerBlock,
-    HeaderBlock,
-    InteractiveElement,
-    StaticSelectElement,
-)
-
+from adapters.slack import kit
 from adapters.slack import values as v
 from adapters.slack.blocks import (
     HEADER_TEXT,
@@ -29,6 +20,7 @@ from adapters.slack.blocks import (
     section,
 )
 from adapters.slack.escape import clip, mention
+from adapters.slack.kit import JSON
 from adapters.slack.texts import Texts
 from bot.views import CodedText, ReviewView, VerdictView
 
@@ -36,17 +28,17 @@ VERDICT_ICONS = {"engage": ":large_green_circle:", "test": ":large_yellow_circle
 VERDICT_ICONS["drop"] = ":red_circle:"
 
 
-def header(text: str) -> HeaderBlock:
-    return HeaderBlock(text=clip(text, HEADER_TEXT))
+def header(text: str) -> JSON:
+    return kit.header(clip(text, HEADER_TEXT))
 
 
-def restart_button(texts: Texts) -> InteractiveElement:
+def restart_button(texts: Texts) -> JSON:
     """The "start again" button, behind a confirmation: it clears every answer."""
-    sure = ConfirmObject(
-        title=clip(texts.text("restart_confirm.title"), 100),
-        text=clip(texts.text("restart_confirm.text"), 300),
-        confirm=clip(texts.text("restart_confirm.yes"), 30),
-        deny=clip(texts.text("restart_confirm.no"), 30),
+    sure = kit.confirm(
+        clip(texts.text("restart_confirm.title"), 100),
+        clip(texts.text("restart_confirm.text"), 300),
+        clip(texts.text("restart_confirm.yes"), 30),
+        clip(texts.text("restart_confirm.no"), 30),
         style="danger",
     )
     return button(texts.ui("restart"), v.RESTART, "restart", style="danger", confirm=sure)
@@ -54,7 +46,7 @@ def restart_button(texts: Texts) -> InteractiveElement:
 
 def review_message(view: ReviewView, texts: Texts, notices: Sequence[CodedText] = ()) -> Message:
     """Every answer with an edit button, then confirm / back / start again."""
-    blocks: list[Block] = [*notice_blocks(notices), header(view.title), section(view.intro)]
+    blocks: list[JSON] = [*notice_blocks(notices), header(view.title), section(view.intro)]
     room = MAX_BLOCKS - len(blocks) - 1
     edit = texts.ui("edit")
     if len(view.items) <= room:
@@ -68,25 +60,22 @@ def review_message(view: ReviewView, texts: Texts, notices: Sequence[CodedText] 
         ]
         blocks.extend(sections(lines)[: room - 1])
         pick = [(item.question_id, item.label) for item in view.items]
-        blocks.append(ActionsBlock(elements=[edit_select(pick, texts)]))
+        blocks.append(kit.actions([edit_select(pick, texts)]))
     confirm = button(texts.ui("confirm"), v.CONFIRM, "confirm", style="primary")
     back = button(texts.ui("back"), v.BACK, "back")
-    blocks.append(ActionsBlock(elements=[confirm, back, restart_button(texts)]))
+    blocks.append(kit.actions([confirm, back, restart_button(texts)]))
     return Message(f"{view.title}: {view.intro}", blocks)
 
 
-def edit_select(questions: Sequence[tuple[str, str]], texts: Texts) -> StaticSelectElement:
+def edit_select(questions: Sequence[tuple[str, str]], texts: Texts) -> JSON:
     """A select of questions (id, label); picking one edits that answer."""
-    return StaticSelectElement(
-        action_id=v.EDIT,
-        placeholder=clip(texts.text("change_answer"), OPTION_TEXT),
-        options=[option(label, v.encode("e", qid)) for qid, label in questions][:MAX_OPTIONS],
-    )
+    options = [option(label, v.encode("e", qid)) for qid, label in questions][:MAX_OPTIONS]
+    return kit.static_select(v.EDIT, options, clip(texts.text("change_answer"), OPTION_TEXT))
 
 
-def sections(lines: Iterable[str], title: str | None = None) -> list[Block]:
+def sections(lines: Iterable[str], title: str | None = None) -> list[JSON]:
     """Lines packed into as few sections as the 3000-character limit allows."""
-    out: list[Block] = []
+    out: list[JSON] = []
     chunk = f"*{title}*" if title else ""
     for line in lines:
         line = clip(line, SECTION_TEXT // 2)
@@ -99,9 +88,9 @@ def sections(lines: Iterable[str], title: str | None = None) -> list[Block]:
     return out
 
 
-def verdict_blocks(view: VerdictView, texts: Texts, reserve: int = 0) -> list[Block]:
+def verdict_blocks(view: VerdictView, texts: Texts, reserve: int = 0) -> list[JSON]:
     """The verdict itself: headline, score, each network, warnings, alternatives, flips."""
-    blocks: list[Block] = [header(view.titles.verdict), section(f"*{view.headline}*")]
+    blocks: list[JSON] = [header(view.titles.verdict), section(f"*{view.headline}*")]
     blocks.append(context(texts.trusted("score", label=view.score_label, score=view.score)))
     for p in view.platforms:
         icon = VERDICT_ICONS.get(p.verdict, ":white_circle:")
@@ -125,21 +114,21 @@ def verdict_message(
     texts: Texts,
     questions: Sequence[tuple[str, str]] = (),
     notices: Sequence[CodedText] = (),
-    extras: Sequence[Block] = (),
+    extras: Sequence[JSON] = (),
 ) -> Message:
     """The verdict with its buttons: change an answer, start again, share it in a channel;
     ``extras`` (asking the audience, a check-in) come last."""
     shown = notice_blocks(notices)
     reserve = len(shown) + len(extras)
-    blocks = [*shown, *verdict_blocks(view, texts, reserve), DividerBlock()]
-    actions: list[InteractiveElement] = []
+    blocks = [*shown, *verdict_blocks(view, texts, reserve), kit.divider()]
+    actions: list[JSON] = []
     if questions:
         actions.append(edit_select(questions, texts))
     else:
         actions.append(button(texts.text("change_answer"), v.BACK, "back"))
     actions.append(restart_button(texts))
     actions.append(button(texts.ui("share"), v.SHARE, "share"))
-    blocks.append(ActionsBlock(elements=actions))
+    blocks.append(kit.actions(actions))
     blocks.extend(extras)
     return Message(view.headline, blocks)
 

@@ -22,17 +22,17 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from slack_sdk.models.blocks import ActionsBlock, Block, HeaderBlock
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import delivery
+from adapters.slack import delivery, kit
 from adapters.slack.blocks import Message, button, context, section
 from adapters.slack.delivery import DeliveryError
 from adapters.slack.dialogue import Dialogue
-from adapters.slack.escape import channel_link, clip, mention
+from adapters.slack.escape import channel_link, mention
+from adapters.slack.kit import JSON
 from adapters.slack.origin import Origin
 from adapters.slack.payloads import clicked_channel
-from adapters.slack.review import sections
+from adapters.slack.review import header, sections
 from adapters.slack.state import Sent
 from bot.events import ConversationKey, Restart, Start
 from bot.live import converge
@@ -81,16 +81,13 @@ REFS = SlackRefs()
 
 
 def round_message(view: RoundView) -> Message:
-    blocks: list[Block] = [HeaderBlock(text=clip(view.title, 150)), *sections(view.lines)]
+    blocks: list[JSON] = [header(view.title), *sections(view.lines)]
     blocks.append(context(f"*{view.progress}*"))
     if view.open:
         value = str(view.round_id)
         blocks.append(
-            ActionsBlock(
-                elements=[
-                    button(view.join, JOIN, value, style="primary"),
-                    button(view.close, CLOSE, value),
-                ]
+            kit.actions(
+                [button(view.join, JOIN, value, style="primary"), button(view.close, CLOSE, value)]
             )
         )
     return Message(f"{view.title}: {view.progress}", blocks)
@@ -105,7 +102,7 @@ def invite_message(view: InviteView) -> Message:
         text = view.text
         buttons = [button(view.start, JOIN, value, style="primary")]
     buttons.append(button(view.decline, DECLINE, value))
-    blocks: list[Block] = [section(text), context(view.privacy), ActionsBlock(elements=buttons)]
+    blocks: list[JSON] = [section(text), context(view.privacy), kit.actions(buttons)]
     return Message(text, blocks)
 
 
@@ -114,7 +111,7 @@ def note_message(text: str) -> Message:
 
 
 def report_message(view: TeamReportView) -> Message:
-    blocks: list[Block] = [HeaderBlock(text=clip(view.title, 150))]
+    blocks: list[JSON] = [header(view.title)]
     intro = view.summary if view.privacy is None else f"{view.summary} {view.privacy}"
     blocks.append(section(intro))
     for title, lines in view.sections:

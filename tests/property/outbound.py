@@ -25,6 +25,7 @@ from adapters.slack.texts import Texts as SlackTexts
 from bot.catalog import Catalog
 from bot.schema import Kind
 from bot.views import QuestionView, Reply, ReviewView, VerdictView
+from tests.slack.blockkit import payload_problems
 
 SLACK_MARKUP = re.compile(r"<[!@#]|<(https?|mailto|tel|slack):|\|[^>]*>")
 DISCORD_PING = re.compile(
@@ -57,14 +58,14 @@ def slack_payloads(reply: Reply, catalog: Catalog) -> list[dict[str, Any]]:
         out.append(question_message(view, texts, reply.notices).payload())
         if view.kind in (Kind.TEXT, Kind.INTEGER):
             meta = sv.ModalMeta(view.question_id, "D1", "1.2")
-            out.append(answer_modal(view, texts, meta).to_dict())
+            out.append(answer_modal(view, texts, meta))
     elif isinstance(view, ReviewView):
         out.append(review_message(view, texts, reply.notices).payload())
     else:
         assert isinstance(view, VerdictView)
         questions = [("audience", "Whom")]
         out.append(verdict_message(view, texts, questions, reply.notices).payload())
-        out.append(home_view(texts, view).to_dict())
+        out.append(home_view(texts, view))
     if reply.recorded is not None:
         out.append(record_message(reply.recorded, texts).payload())
     return out
@@ -72,6 +73,9 @@ def slack_payloads(reply: Reply, catalog: Catalog) -> list[dict[str, Any]]:
 
 def check_slack(payload: dict[str, Any]) -> None:
     """No markup from user text, within Block Kit's limits, sendable as UTF-8."""
+    kind = "views.open" if payload.get("type") in ("modal", "home") else "chat.postMessage"
+    problems = payload_problems(kind, {"view": payload} if kind == "views.open" else payload)
+    assert not problems, problems  # slack_sdk's own models accept it
     blocks = payload.get("blocks", [])
     assert len(blocks) <= (100 if payload.get("type") == "home" else MAX_BLOCKS)
     for where, text in strings(payload):

@@ -34,6 +34,11 @@ def element_values(blocks: list[dict[str, Any]]) -> list[str]:
     return values
 
 
+def valid_view(view: dict[str, Any]) -> list[str]:
+    """What slack_sdk's validation finds wrong with a modal or a Home tab."""
+    return payload_problems("views.open", {"view": view})
+
+
 def payload_problems(method: str, p: dict[str, Any]) -> list[str]:
     """What is wrong with a Web API payload: slack_sdk's validation, 50 blocks, a text fallback."""
     problems: list[str] = []

@@ -38,7 +38,7 @@ from bot.views import (
     ReviewView,
     VerdictView,
 )
-from tests.slack.blockkit import element_values, valid_blocks
+from tests.slack.blockkit import element_values, valid_blocks, valid_view
 
 SCHEMA = load_schema()
 CATALOG = load_catalog()
@@ -160,15 +160,15 @@ def test_modals_and_home_validate(lang: str) -> None:
     texts = Texts(CATALOG, lang)
     for question in ("audience", "effort_hours"):
         modal = answer_modal(view_of(question, lang), texts, v.ModalMeta(question, "D1", "1.2"))
-        data = modal.to_dict()
-        assert v.ModalMeta.load(data["private_metadata"]) == v.ModalMeta(question, "D1", "1.2")
-    share_modal(texts).to_dict()
-    home_view(texts, None, "notice").to_dict()
+        assert valid_view(modal) == []
+        assert v.ModalMeta.load(modal["private_metadata"]) == v.ModalMeta(question, "D1", "1.2")
+    assert valid_view(share_modal(texts)) == []
+    assert valid_view(home_view(texts, None, "notice")) == []
 
 
 def test_typed_answer_modal_prefills_the_raw_text() -> None:
     view = view_of("audience", "en", {"audience": "Bakers & <cooks>"})
-    modal = answer_modal(view, Texts(CATALOG, "en"), v.ModalMeta("audience")).to_dict()
+    modal = answer_modal(view, Texts(CATALOG, "en"), v.ModalMeta("audience"))
     assert modal["blocks"][-1]["element"]["initial_value"] == "Bakers & <cooks>"
 
 
@@ -203,7 +203,8 @@ def test_verdicts_validate_with_every_part(lang: str, case: str) -> None:
     valid_blocks(shared)
     assert not is_live(shared)
     assert "<@U0001>" in str(shared)
-    home = home_view(texts, view).to_dict()
+    home = home_view(texts, view)
+    assert valid_view(home) == []
     assert view.platforms[0].reasons[0] in str(home["blocks"])
 
 

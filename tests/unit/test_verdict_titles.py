@@ -31,7 +31,7 @@ def test_every_surface_shows_the_cores_titles(lang: str) -> None:
     assert all((view.warnings, view.alternatives, view.flips))  # every section is shown
     blocks = verdict_blocks(view, SlackTexts(CATALOG, lang))
     embeds = verdict_embeds(view, lang, DiscordTexts(CATALOG))
-    slack = json.dumps([b.to_dict() for b in blocks], ensure_ascii=False)
+    slack = json.dumps(blocks, ensure_ascii=False)
     discord = json.dumps([e.to_dict() for e in embeds], ensure_ascii=False)
     terminal = verdict_text(view, CATALOG, lang)
     for name in ("verdict", "warnings", "alternatives", "flips"):
