@@ -2,10 +2,13 @@
 
     python -m bench.ack_latency                  # 200 users, a click every 0–6 s each
     python -m bench.ack_latency --think 1        # the same users, a click every 0–2 s
+    python -m bench.ack_latency --workers 2      # écoute as the Procfile's web: line
 
 écoute runs as ``ecoute slack --http`` in its own process, on a fresh SQLite file, its Web
-API pointed at a fake Slack served by this process. A bare Bolt app that only acks runs in
-another process. ``--users`` simulated users take the whole interview at once (slash command,
+API pointed at a fake Slack served by this process (with ``--workers N``, as the Procfile's
+``web:`` line runs it: gunicorn, N aiohttp workers on one port and one database). A bare Bolt
+app that only acks runs in another process. ``--users`` simulated users take the whole
+interview at once (slash command,
 buttons, checkboxes, a typed DM, a modal, then the review's confirm), pausing a random think
 time between clicks (uniform in 0–2×``--think`` seconds: 3 s on average by default, a person
 reading a question); every signed request a user sends to écoute is sent at the same moment
@@ -29,7 +32,7 @@ from typing import Any
 
 import aiohttp
 
-from tests.fault.processes import SECRET, bare_bolt, ecoute_slack
+from tests.fault.processes import SECRET, bare_bolt, ecoute_slack, ecoute_web
 from tests.fault.slack_users import Marketer, QuietSlack
 from tests.slack import slack_requests as rq
 from tests.slack.driver import HttpTransport, SlackUser, kind_of, question_of
@@ -114,12 +117,17 @@ def summary(values: list[float]) -> tuple[float, float, float]:
     return statistics.median(values), percentile(values, 0.99), max(values)
 
 
-async def run(users: int, think: float, seed: int) -> Mirrored:
+async def run(users: int, think: float, seed: int, workers: int = 1) -> Mirrored:
     fake = QuietSlack()
     await fake.start()
     fake.workspace(TEAM, "xoxb-fault-0123456789-abcdefghijklmnop")
     with tempfile.TemporaryDirectory(prefix="ecoute-ack-") as tmp:
-        ecoute = ecoute_slack(Path(tmp) / "ecoute.db", fake.api_url)
+        db = Path(tmp) / "ecoute.db"
+        ecoute = (
+            ecoute_slack(db, fake.api_url)
+            if workers == 1
+            else ecoute_web(db, fake.api_url, workers)
+        )
         bare = bare_bolt(fake.api_url)
         await asyncio.gather(ecoute.start(), bare.start())
         idle = {"écoute": ecoute.cpu_seconds(), "bare Bolt": bare.cpu_seconds()}
@@ -150,11 +158,12 @@ async def run(users: int, think: float, seed: int) -> Mirrored:
     return via
 
 
-def report(via: Mirrored, users: int, think: float) -> bool:
+def report(via: Mirrored, users: int, think: float, workers: int = 1) -> bool:
     times = via.times
     count = sum(len(values) for values in times["écoute"].values())
+    how = "one process" if workers == 1 else f"{workers} gunicorn workers"
     print(
-        f"{users} users at once, think time 0–{2 * think:.1f} s between clicks: "
+        f"écoute as {how}; {users} users at once, think time 0–{2 * think:.1f} s between clicks: "
         f"{count} requests in {via.seconds:.0f} s ({count / via.seconds:.0f}/s to each app)\n"
     )
     print("| app | requests | p50 | p99 | max | CPU per request |")
@@ -200,9 +209,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--think", type=float, default=3.0, help="mean pause between clicks (s)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=1, help="écoute's web processes")
     args = parser.parse_args(argv)
-    via = asyncio.run(run(args.users, args.think, args.seed))
-    return 0 if report(via, args.users, args.think) else 1
+    via = asyncio.run(run(args.users, args.think, args.seed, args.workers))
+    return 0 if report(via, args.users, args.think, args.workers) else 1
 
 
 if __name__ == "__main__":

@@ -21,6 +21,8 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[2]
 READY_WITHIN = 60.0
 SECRET = "fault-signing-secret"
+WEB_WORKER_READY = "Slack HTTP mode in gunicorn worker"
+"""What each gunicorn worker logs once it serves."""
 BOT_TOKEN = "xoxb-fault-0123456789-abcdefghijklmnop"
 
 
@@ -55,6 +57,9 @@ class Server:
     env: dict[str, str]
     port: int
     health: str = "/healthz"
+    ready: tuple[str, int] | None = None
+    """A line logged this many times once the server is ready (each worker of gunicorn says
+    so); without it, ready once the port answers HTTP."""
     proc: asyncio.subprocess.Process | None = None
     log: list[str] = field(default_factory=list)
     _reader: asyncio.Task[None] | None = None
@@ -72,6 +77,7 @@ class Server:
             stderr=asyncio.subprocess.PIPE,
             env=self.env,
             cwd=ROOT,
+            start_new_session=True,  # its own process group: a master and its workers
         )
         self._reader = asyncio.create_task(self._keep_log(self.proc))
         deadline = asyncio.get_running_loop().time() + READY_WITHIN
@@ -89,17 +95,31 @@ class Server:
                     raise RuntimeError(f"{self.argv} not ready:\n" + "".join(self.log[-40:]))
                 await asyncio.sleep(0.02)
 
+    def _said_ready(self) -> bool:
+        if self.ready is None:
+            return True
+        text, times = self.ready
+        return sum(text in line for line in self.log) >= times
+
     async def _keep_log(self, proc: asyncio.subprocess.Process) -> None:
         assert proc.stderr is not None
         async for line in proc.stderr:
             self.log.append(line.decode("utf-8", "replace"))
 
     def cpu_seconds(self) -> float:
-        """User + system CPU time the process has used so far (Linux ``/proc``)."""
+        """User + system CPU time the process and its children have used so far (Linux
+        ``/proc``: every process whose parent is this one, such as gunicorn's workers)."""
         if self.proc is None:
             return 0.0
-        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        ticks = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:  # ended meanwhile
+                continue
+            if stat.parent.name == str(self.proc.pid) or fields[1] == str(self.proc.pid):
+                ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
 
     async def kill(self) -> None:
         """SIGKILL: no cleanup of any kind runs."""
@@ -129,6 +149,25 @@ def ecoute_slack(db: Path, api_url: str, port: int | None = None, **extra: str) 
     port = port or free_port()
     argv = [sys.executable, "-m", "adapters.cli.main", "slack", "--http", "--port", str(port)]
     return Server(argv, slack_env(db, api_url, **extra), port)
+
+
+def web_line() -> str:
+    """The command of the Procfile's ``web:`` process."""
+    for line in (ROOT / "Procfile").read_text().splitlines():
+        name, _, command = line.partition(":")
+        if name.strip() == "web":
+            return command.strip()
+    raise AssertionError("no web: line in the Procfile")
+
+
+def ecoute_web(db: Path, api_url: str, workers: int, port: int | None = None) -> Server:
+    """The Procfile's ``web:`` line (gunicorn, ``workers`` aiohttp workers on one port) on
+    ``db``, ready once every worker said so."""
+    port = port or free_port()
+    env = slack_env(db, api_url, PORT=str(port), WEB_CONCURRENCY=str(workers), LOG_LEVEL="INFO")
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    argv = ["bash", "-c", "exec " + web_line()]
+    return Server(argv, env, port, ready=(WEB_WORKER_READY, workers))
 
 
 def bare_bolt(api_url: str, port: int | None = None) -> Server:

@@ -16,23 +16,14 @@ import pytest
 
 from adapters.slack.runner import WORKER_HEADER
 from adapters.slack.web import WORKER_BOOT_ERROR, application
-from tests.fault.processes import ROOT, free_port, slack_env
+from tests.fault.processes import ROOT, WEB_WORKER_READY, free_port, slack_env, web_line
 from tests.slack.conftest import BOT_TOKEN, SECRET, TEAM
 from tests.slack.driver import HttpTransport, SlackUser
 from tests.slack.fake_slack import FakeSlack
 
 BIN = Path(os.environ.get("VIRTUAL_ENV") or ROOT / ".venv") / "bin"
-READY = "Slack HTTP mode in gunicorn worker"
+READY = WEB_WORKER_READY
 WITHIN = 60.0
-
-
-def web_line() -> str:
-    """The command of the Procfile's ``web:`` process."""
-    for line in (ROOT / "Procfile").read_text().splitlines():
-        name, _, command = line.partition(":")
-        if name.strip() == "web":
-            return command.strip()
-    raise AssertionError("no web: line in the Procfile")
 
 
 @dataclass
