@@ -183,6 +183,13 @@ class PollService:
             return None
         return await self.polls.close(poll.id, self.clock())
 
+    async def results_note(self, poll: Poll, lang: str, *, finished: bool) -> str:
+        """What the owner of a closed poll is told: how many answered, and that their verdict
+        now reads the answers (``finished``) or will once the interview is done."""
+        answered = sum(1 for s in await self.polls.selections(poll.id) if s)
+        key = "notice.results" if finished else "notice.results_unfinished"
+        return self.text(lang, key, n=answered)
+
     async def find(self, key: ConversationKey, poll_id: int) -> Poll | None:
         return await self.polls.get(key.platform, key.workspace, poll_id)
 

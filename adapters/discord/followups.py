@@ -182,7 +182,8 @@ class Followups:
                     why = "notice.not_owner"
                 return None, self.polls.text(lang, why)
             shown = poll_message(await self.polls.view(closed, REFS), closed.lang, self.texts)
-            return shown, self.polls.text(lang, "notice.results", n=await self._answered(closed))
+            finished = await self.service.latest_verdict(key) is not None
+            return shown, await self.polls.results_note(closed, lang, finished=finished)
 
         shown, said = await exchange.run(work(), Slow.UPDATE)
         if shown is None:
@@ -290,16 +291,13 @@ class Followups:
         except Exception:
             log.exception("poll %s not brought up to date", poll_id)
 
-    async def _answered(self, poll: Poll) -> int:
-        return sum(1 for s in await self.polls.polls.selections(poll.id) if s)
-
     async def tell_results(self, poll: Poll) -> None:
         """A poll that closed on its own: its owner is told in a direct message, with the
         verdict its answers changed."""
         owner = ConversationKey(PLATFORM, poll.workspace, poll.owner)
         lang = await self.polls.language(owner, poll.lang)
-        notice = self.polls.text(lang, "notice.results", n=await self._answered(poll))
         verdict = await self.service.latest_verdict(owner)
+        notice = await self.polls.results_note(poll, lang, finished=verdict is not None)
         extra = Extra()
         if verdict is not None:
             offer = self.checkins.offer(verdict.platforms, lang)

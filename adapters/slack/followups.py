@@ -248,10 +248,10 @@ class SlackFollowups:
         """A poll this process closed: its results in its message, the marketer's new verdict."""
         owner = ConversationKey(poll.platform, poll.workspace, poll.owner)
         await self.refresh(client, owner, poll.id)
-        answered = sum(1 for s in await self.polls.polls.selections(poll.id) if s)
         origin = Origin(owner, client)
         lang = await self.d.lang(origin)
-        await self.d.tell(origin, self.polls.text(lang, "notice.results", n=answered))
+        finished = await self.d.service.latest_verdict(owner) is not None
+        await self.d.tell(origin, await self.polls.results_note(poll, lang, finished=finished))
         await self.d.turn(origin, Start())
 
     # -- what is due ---------------------------------------------------------------------------

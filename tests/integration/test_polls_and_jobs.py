@@ -295,3 +295,28 @@ async def test_a_poll_nobody_saw_is_no_evidence(two: tuple[Process, Process]) ->
     evidence = await poll_evidence(a.store.polls, MARKETER)
     assert evidence is not None
     assert evidence.respondents == 5
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+async def test_the_results_note_says_where_the_answers_went(
+    two: tuple[Process, Process], lang: str
+) -> None:
+    """Closed, the owner hears how many answered, and that the verdict takes them in, or
+    that it will once their interview (started again meanwhile) is finished."""
+    a, b = two
+    await finish(a, MARKETER, LICENCE_PLATE)
+    poll = await posted(a, 3)
+    for n, choice in enumerate([("email",), (), ("nowhere",)]):  # one cleared its answer
+        assert (await b.polls.vote(voter(n), poll.id, choice, lang)).ok
+    closed = await a.polls.close(MARKETER, poll.id)
+    assert closed is not None
+    done = await a.polls.results_note(closed, lang, finished=True)
+    later = await b.polls.results_note(closed, lang, finished=False)
+    verdict_words = {"en": "Here is your verdict", "fr": "Voici votre verdict"}[lang]
+    finish_words = {"en": "Finish your interview", "fr": "Terminez votre entretien"}[lang]
+    for note in (done, later):
+        assert ("2 people answered" if lang == "en" else "2 personnes ont répondu") in note
+    assert verdict_words in done
+    assert finish_words not in done
+    assert finish_words in later
+    assert verdict_words not in later
