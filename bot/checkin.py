@@ -11,7 +11,7 @@ function of the job's payload and the click, so a double click or a retry shows 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -119,6 +119,20 @@ class CheckinService:
             )
             for platform in first
         ]
+
+    async def ask(self, job: Job, send: Callable[[Question], Awaitable[bool]]) -> None:
+        """Send each question of ``job`` not sent yet, noting each in the job once sent: a
+        check-in cut off half-way (its process stopped, the platform failed) asks only the
+        rest when it is retried. ``send`` answers ``False`` when the user takes no message:
+        nothing more is sent."""
+        asked = [str(p) for p in job.payload.get("asked") or ()]
+        for question in self.questions(job):
+            if question.platform in asked:
+                continue
+            if not await send(question):
+                return
+            asked.append(question.platform)
+            await self.scheduler.at(CHECKIN, job.ref, job.due_at, **{**job.payload, "asked": asked})
 
     async def answer(self, key: ConversationKey, platform: str, bucket: str) -> Result | str:
         """The recomputed call for one tested network, or what to say instead."""

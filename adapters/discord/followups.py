@@ -32,7 +32,7 @@ from adapters.discord.messages import Extra, Outgoing, text_message
 from adapters.discord.rounds import claimant
 from adapters.discord.team_views import REFS
 from adapters.discord.texts import Texts
-from bot.checkin import CheckinService, Result
+from bot.checkin import CheckinService, Question, Result
 from bot.conversation import Phase
 from bot.events import ConversationKey, Start
 from bot.live import converge
@@ -375,10 +375,13 @@ class Followups:
         if key is None or not key.user.isdigit():
             return
         lang = str(job.payload.get("lang") or self.texts.pick(None))
-        for question in self.checkins.questions(job):
-            message = checkin_message(question, lang, key.user, key.workspace)
-            if not await self._dm(key.user, message, "a check-in"):
-                return
+        user, workspace = key.user, key.workspace
+
+        async def send(question: Question) -> bool:
+            message = checkin_message(question, lang, user, workspace)
+            return await self._dm(user, message, "a check-in")
+
+        await self.checkins.ask(job, send)
 
     async def due_remind(self, job: Job) -> None:
         """The one reminder of an interview still left halfway, in a direct message."""

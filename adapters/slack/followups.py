@@ -29,7 +29,7 @@ from adapters.slack.review import sections
 from adapters.slack.state import Sent
 from adapters.slack.team import REFS, claimant
 from adapters.slack.texts import Texts
-from bot.checkin import CheckinService, Result
+from bot.checkin import CheckinService, Question, Result
 from bot.events import ConversationKey, Start
 from bot.live import converge
 from bot.poll import DEFAULT_DAYS, MAX_DAYS, Poll, PollService, PollView
@@ -298,13 +298,17 @@ class SlackFollowups:
         if key is None or client is None:
             return
         channel = await delivery.open_dm(client, key.user)
-        for question in self.checkins.questions(job):
+
+        async def send(question: Question) -> bool:
             buttons = [
                 button(label, ANSWER, f"{question.platform}:{bucket}")
                 for bucket, label in question.choices
             ]
             message = Message(question.text, [section(question.text), kit.actions(buttons)])
             await delivery.post(client, channel, message)
+            return True
+
+        await self.checkins.ask(job, send)
 
     async def due_remind(self, job: Job) -> None:
         key = ref_key(job.ref)

@@ -4,16 +4,16 @@ stand for two processes on one database, and the clock is the test's."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
 import pytest
 
 from bot.catalog import load_catalog, plain
-from bot.checkin import CheckinService, Result
+from bot.checkin import CheckinService, Question, Result
 from bot.events import Answer, Confirm, ConversationKey
 from bot.poll import Poll, PollService, normalise, poll_evidence
-from bot.schedule import CHECKIN, POLL_CLOSE, REMIND, Scheduler, key_ref
+from bot.schedule import CHECKIN, LEASE, POLL_CLOSE, REMIND, Job, Scheduler, key_ref
 from bot.schema import load_schema
 from bot.service import ConversationService
 from bot.storage import SqlStore, open_store
@@ -320,3 +320,46 @@ async def test_the_results_note_says_where_the_answers_went(
     assert finish_words not in done
     assert finish_words in later
     assert verdict_words not in later
+
+
+async def test_a_checkin_cut_off_half_way_asks_only_the_rest(
+    two: tuple[Process, Process], clock: Clock
+) -> None:
+    """The platform fails on the second question: after the lease, another process asks
+    that one only; the first is never asked twice."""
+    a, b = two
+    answers = dict(BURRITO)
+    answers["presence.tiktok"] = "unknown"
+    answers["presence.facebook"] = "unknown"
+    view = await finish(a, MARKETER, answers)
+    checkins = {
+        who: CheckinService(p.scheduler, CATALOG, escape=plain, clock=clock)
+        for who, p in (("A", a), ("B", b))
+    }
+    await checkins["A"].schedule(MARKETER, view.platforms, 2, "en", Refs())
+    clock.now += 2 * 7 * 86_400 + 1
+    sent: list[tuple[str, str]] = []
+
+    def asking(who: str, fail_after: int | None) -> Callable[[Job], Awaitable[None]]:
+        async def handler(job: Job) -> None:
+            async def send(question: Question) -> bool:
+                if fail_after is not None and len(sent) >= fail_after:
+                    raise ConnectionError("the platform failed")
+                sent.append((who, question.platform))
+                return True
+
+            await checkins[who].ask(job, send)
+
+        return handler
+
+    assert await a.scheduler.run_due("slack", "A", {CHECKIN: asking("A", 1)}) == 0
+    first = sent[0][1]
+    assert await b.scheduler.run_due("slack", "B", {CHECKIN: asking("B", None)}) == 0  # leased
+    clock.now += LEASE + 1
+    assert await b.scheduler.run_due("slack", "B", {CHECKIN: asking("B", None)}) == 1
+    assert sorted(platform for _, platform in sent) == ["facebook", "tiktok"]
+    assert sent[1] == ("B", ({"facebook", "tiktok"} - {first}).pop())
+    assert await a.scheduler.run_due("slack", "A", {CHECKIN: asking("A", None)}) == 0  # done
+    assert len(sent) == 2
+    still = await checkins["B"].answer(MARKETER, first, "goal")  # the answer reads the same job
+    assert isinstance(still, Result)
