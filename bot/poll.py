@@ -20,13 +20,16 @@ from typing import Protocol
 from bot.catalog import Catalog, Escape
 from bot.events import ConversationKey
 from bot.refs import Refs, Safe
-from bot.schedule import POLL_CLOSE, Scheduler, poll_ref
+from bot.schedule import POLL_CLOSE, Job, Scheduler, poll_ref
 from bot.schema import Schema
 from bot.store import Store
 from bot.verdict.evidence import CHANNELS, Evidence
 
 DEFAULT_DAYS, MAX_DAYS = 7, 14
 NOWHERE = "nowhere"
+ANNOUNCE_AFTER = 60.0
+"""Seconds after its owner closed a poll when its closing job announces the results in any
+process, unless the process that closed it said it did (:meth:`PollService.announced`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,18 +173,36 @@ class PollService:
         labels = ", ".join(self.label(poll.lang if lang is None else lang, c) for c in picked)
         return Voted(True, self.text(lang, "notice.voted", choices=labels))
 
-    async def close(self, key: ConversationKey | None, poll_id: int) -> Poll | None:
-        """Close on the owner's click (``key``) or at its time (``None``); the closed poll
-        when this call closed it."""
-        if key is None:
-            poll = await self.polls.get_by_id(poll_id)
-        else:
-            poll = await self.polls.get(key.platform, key.workspace, poll_id)
-            if poll is None or poll.owner != key.user:
-                return None
-        if poll is None:
+    async def close(self, key: ConversationKey, poll_id: int) -> Poll | None:
+        """Close on the owner's click; the closed poll when this call closed it. Its closing
+        job is brought forward to :data:`ANNOUNCE_AFTER` from now, first: should this process
+        stop before it announces the results, another one does."""
+        poll = await self.polls.get(key.platform, key.workspace, poll_id)
+        if poll is None or poll.owner != key.user:
             return None
+        ref = poll_ref(poll.platform, poll.id)
+        await self.scheduler.at(POLL_CLOSE, ref, self.clock() + ANNOUNCE_AFTER)
         return await self.polls.close(poll.id, self.clock())
+
+    async def announced(self, poll: Poll) -> None:
+        """The results of closed ``poll`` are shown and its owner told: its job is done."""
+        await self.scheduler.off(POLL_CLOSE, poll_ref(poll.platform, poll.id))
+
+    async def due(self, job: Job) -> Poll | None:
+        """The poll whose closing job is due, if its results are this job's to announce: the
+        poll was still open (closed here, now), or its owner closed it at least
+        :data:`ANNOUNCE_AFTER` ago and the process that did never said it announced them.
+        ``None`` otherwise: gone, never posted (nobody saw it), or just closed by a click
+        whose process announces it."""
+        poll_id = job.ref.partition(":")[2]
+        poll = await self.polls.get_by_id(int(poll_id)) if poll_id.isdigit() else None
+        if poll is None or not poll.message:
+            return None
+        now = self.clock()
+        if poll.open:
+            return await self.polls.close(poll.id, now)
+        left = poll.closed_at is not None and poll.closed_at + ANNOUNCE_AFTER <= now
+        return poll if left else None
 
     async def results_note(self, poll: Poll, lang: str, *, finished: bool) -> str:
         """What the owner of a closed poll is told: how many answered, and that their verdict

@@ -170,9 +170,9 @@ class Followups:
             return
         key, poll_id = conversation_key(interaction), int(cid.choice)
 
-        async def work() -> tuple[Outgoing | None, str]:
-            """The poll's message as it reads closed and what its owner is told, or
-            (``None``, why not)."""
+        async def work() -> tuple[Poll | None, Outgoing | None, str]:
+            """The poll closed, its message as it reads closed and what its owner is told,
+            or (``None``, ``None``, why not)."""
             lang = await self.service.language(key, locale=locale_of(interaction))
             closed = await self.polls.close(key, poll_id)
             if closed is None:
@@ -180,18 +180,19 @@ class Followups:
                 why = "notice.not_found" if found is None else "notice.closed"
                 if found is not None and found.open:
                     why = "notice.not_owner"
-                return None, self.polls.text(lang, why)
+                return None, None, self.polls.text(lang, why)
             shown = poll_message(await self.polls.view(closed, REFS), closed.lang, self.texts)
             finished = await self.service.latest_verdict(key) is not None
-            return shown, await self.polls.results_note(closed, lang, finished=finished)
+            return closed, shown, await self.polls.results_note(closed, lang, finished=finished)
 
-        shown, said = await exchange.run(work(), Slow.UPDATE)
-        if shown is None:
+        closed, shown, said = await exchange.run(work(), Slow.UPDATE)
+        if closed is None or shown is None:
             await exchange.notice(said)
             return
         await exchange.update(shown)  # the clicked message is the poll's: it shows the results
         await exchange.also(text_message(said))
         await self.handler.turn(exchange, Start(), new_message=True, key=key)  # /ecoute resume
+        await self.polls.announced(closed)
 
     async def _ask(self, exchange: Exchange, cid: CustomId) -> None:
         if exchange.interaction.guild_id is None:
@@ -351,14 +352,11 @@ class Followups:
                 log.exception("scheduled work not swept")
 
     async def due_poll(self, job: Job) -> None:
-        """A poll's time is up: closed once (whoever else sweeps), its message shows the
-        results, its owner is told."""
-        poll_id = job.ref.partition(":")[2]
-        if not poll_id.isdigit():
-            return
-        closed = await self.polls.close(None, int(poll_id))
+        """A poll's time is up (or its owner's close was never announced): closed once,
+        whoever else sweeps, its message shows the results, its owner is told."""
+        closed = await self.polls.due(job)
         if closed is None:
-            return  # closed by its owner already, or gone
+            return  # closed by its owner, who was told; or gone
         owner = ConversationKey(PLATFORM, closed.workspace, closed.owner)
         try:
             await self.refresh(owner, closed.id)

@@ -187,6 +187,7 @@ class SlackFollowups:
                 await self.d.whisper(origin, where, self.polls.text(lang, key))
                 return
             await self.closed(origin.client, closed)
+            await self.polls.announced(closed)
         elif action_id == BOOK:
             await self.book(origin, str(action.get("value") or ""), lang)
         elif action_id == ANSWER:
@@ -283,14 +284,10 @@ class SlackFollowups:
         self._upkept = 0.0
 
     async def due_poll(self, job: Job) -> None:
-        poll_id = job.ref.partition(":")[2]
-        if not poll_id.isdigit():
-            return
-        closed = await self.polls.close(None, int(poll_id))
-        if closed is not None:
-            client = await self.client_for(closed.workspace)
-            if client is not None:
-                await self.closed(client, closed)
+        poll = await self.polls.due(job)
+        client = await self.client_for(poll.workspace) if poll is not None else None
+        if poll is not None and client is not None:
+            await self.closed(client, poll)
 
     async def due_checkin(self, job: Job) -> None:
         key = ref_key(job.ref)

@@ -12,8 +12,8 @@ import pytest
 from bot.catalog import load_catalog, plain
 from bot.checkin import CheckinService, Question, Result
 from bot.events import Answer, Confirm, ConversationKey
-from bot.poll import Poll, PollService, normalise, poll_evidence
-from bot.schedule import CHECKIN, LEASE, POLL_CLOSE, REMIND, Job, Scheduler, key_ref
+from bot.poll import ANNOUNCE_AFTER, Poll, PollService, normalise, poll_evidence
+from bot.schedule import CHECKIN, LEASE, POLL_CLOSE, REMIND, Job, Scheduler, key_ref, poll_ref
 from bot.schema import load_schema
 from bot.service import ConversationService
 from bot.storage import SqlStore, open_store
@@ -113,7 +113,8 @@ async def test_a_poll_changes_the_verdict_it_feeds(two: tuple[Process, Process])
     view = await b.polls.view(poll, Refs())
     assert view.count.startswith("6 answers so far")
     assert view.results == ()  # nothing shown while open
-    closes = await asyncio.gather(a.polls.close(MARKETER, poll.id), b.polls.close(None, poll.id))
+    due = Job(0, POLL_CLOSE, poll_ref("slack", poll.id), poll.closes_at, {})
+    closes = await asyncio.gather(a.polls.close(MARKETER, poll.id), b.polls.due(due))
     assert sum(c is not None for c in closes) == 1
     assert not (await a.polls.vote(voter(9), poll.id, ("email",), "en")).ok
     view = await a.polls.view(poll, Refs())
@@ -363,3 +364,55 @@ async def test_a_checkin_cut_off_half_way_asks_only_the_rest(
     assert len(sent) == 2
     still = await checkins["B"].answer(MARKETER, first, "goal")  # the answer reads the same job
     assert isinstance(still, Result)
+
+
+async def test_a_close_whose_process_stopped_is_announced_by_another(
+    two: tuple[Process, Process], clock: Clock
+) -> None:
+    """The owner closes two polls in process A; A announces the first and stops before
+    announcing the second. A minute later B's sweep announces the second only, once."""
+    a, b = two
+    told, untold = await posted(a, 3), await posted(a, 3)
+    never_seen = await a.polls.open(MARKETER, "C2", 3, "en")  # its post failed: no message
+    for poll in (told, untold, never_seen):
+        assert await a.polls.close(MARKETER, poll.id) is not None
+    await a.polls.announced(told)  # and A stops here
+    announced: list[int] = []
+
+    async def announce(job: Job) -> None:
+        poll = await b.polls.due(job)
+        if poll is not None:
+            announced.append(poll.id)
+
+    assert await b.scheduler.run_due("slack", "B", {POLL_CLOSE: announce}) == 0  # not yet
+    clock.now += ANNOUNCE_AFTER + 1
+    assert await b.scheduler.run_due("slack", "B", {POLL_CLOSE: announce}) == 2
+    assert announced == [untold.id]
+    clock.now += 3 * 86_400  # the polls' own closing time: nothing left to do
+    assert await a.scheduler.run_due("slack", "A", {POLL_CLOSE: announce}) == 0
+    assert announced == [untold.id]
+
+
+async def test_a_poll_closing_at_its_time_is_announced_once(
+    two: tuple[Process, Process], clock: Clock
+) -> None:
+    a, b = two
+    poll = await posted(a, 1)
+    clock.now += 86_400 + 1
+    announced: list[tuple[str, int]] = []
+
+    def announcing(who: str, p: Process) -> Callable[[Job], Awaitable[None]]:
+        async def announce(job: Job) -> None:
+            closed = await p.polls.due(job)
+            if closed is not None:
+                announced.append((who, closed.id))
+
+        return announce
+
+    ran = await asyncio.gather(
+        a.scheduler.run_due("slack", "A", {POLL_CLOSE: announcing("A", a)}),
+        b.scheduler.run_due("slack", "B", {POLL_CLOSE: announcing("B", b)}),
+    )
+    assert sorted(ran) == [0, 1]
+    assert [poll_id for _, poll_id in announced] == [poll.id]
+    assert await a.polls.close(MARKETER, poll.id) is None  # the owner's late click: closed
