@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import time
 from typing import Any
@@ -28,6 +29,7 @@ from slack_bolt.request.internals import (
     parse_body,
 )
 
+from adapters.slack.formbody import payload_field
 from adapters.slack.shapes import Kind, shape_problem
 
 log = logging.getLogger(__name__)
@@ -75,8 +77,9 @@ def parse(request: web.Request, raw: bytes) -> tuple[Kind, dict[str, Any]] | str
         kind = "payload"
     else:
         kind = "form"
-    try:
-        body = parse_body(text, content_type)
+    payload = payload_field(raw) if kind == "payload" else None
+    try:  # Bolt's parse_body, with its json.loads of the payload field when decoded here
+        body = parse_body(text, content_type) if payload is None else json.loads(payload)
     except (ValueError, RecursionError):  # JSONDecodeError is a ValueError
         return f"{kind} body does not parse"
     if not isinstance(body, dict):
