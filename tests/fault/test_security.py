@@ -214,5 +214,6 @@ async def test_no_secret_reaches_the_logs(tmp_path: Path) -> None:
         await fake.stop()
     log = "".join(server.log)
     assert "DEBUG" in log  # the run did log at DEBUG
+    assert "slack_sdk.web.async_base_client: Sending a request" in log  # the Web API's too
     for secret in (PROCESS_TOKEN, PROCESS_SECRET, PROCESS_TOKEN.split("-", 2)[-1]):
         assert secret not in log, f"a secret is in the log:\n{log[log.index(secret) - 300 :][:600]}"
