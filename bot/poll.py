@@ -173,6 +173,15 @@ class PollService:
         labels = ", ".join(self.label(poll.lang if lang is None else lang, c) for c in picked)
         return Voted(True, self.text(lang, "notice.voted", choices=labels))
 
+    async def posted(self, poll: Poll, message: str) -> None:
+        """Where ``poll`` was posted: the message kept up to date, and its results announced."""
+        await self.polls.set_message(poll.id, message)
+
+    async def withdraw(self, poll: Poll) -> None:
+        """``poll`` could not be posted: closed, with nothing to announce (nobody saw it)."""
+        await self.polls.close(poll.id, self.clock())
+        await self.scheduler.off(POLL_CLOSE, poll_ref(poll.platform, poll.id))
+
     async def close(self, key: ConversationKey, poll_id: int) -> Poll | None:
         """Close on the owner's click; the closed poll when this call closed it. Its closing
         job is brought forward to :data:`ANNOUNCE_AFTER` from now, first: should this process

@@ -12,7 +12,11 @@ def layout_reply(reply: Reply, catalog: Catalog) -> str:
     """The whole reply: notices, the record of what was stored, then the current view."""
     lines: list[str] = [f"! {n.text}" for n in reply.notices]
     if reply.recorded is not None:
-        lines.append(f"✓ {reply.recorded.label}: {reply.recorded.answer}")
+        recorded = reply.recorded
+        text = catalog.text(
+            reply.lang, "console.recorded", label=recorded.label, answer=recorded.answer
+        )
+        lines.append(text)
     if lines:
         lines.append("")
     view = reply.view

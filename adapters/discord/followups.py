@@ -28,7 +28,13 @@ from adapters.discord.followup_views import (
 )
 from adapters.discord.handlers import PLATFORM, Handler, answering, conversation_key, locale_of
 from adapters.discord.ids import Action, CustomId
-from adapters.discord.messages import Extra, Outgoing, text_message
+from adapters.discord.messages import (
+    Extra,
+    Outgoing,
+    edit_posted,
+    server_channel,
+    text_message,
+)
 from adapters.discord.rounds import claimant
 from adapters.discord.team_views import REFS
 from adapters.discord.texts import Texts
@@ -237,7 +243,7 @@ class Followups:
     # -- the poll's message -----------------------------------------------------------------
 
     def _channel(self, poll: Poll) -> discord.PartialMessageable:
-        return self.client.get_partial_messageable(int(poll.channel), guild_id=int(poll.workspace))
+        return server_channel(self.client, poll.channel, poll.workspace)
 
     async def post(self, key: ConversationKey, channel: str, days: int, lang: str) -> Poll | None:
         """Open ``key``'s poll in ``channel``, post it and record its message; ``None`` (and
@@ -250,12 +256,12 @@ class Followups:
             )
         except (discord.Forbidden, discord.NotFound) as exc:
             log.info("poll %s not posted in channel %s: %s", poll.id, channel, exc)
-            await self.polls.close(key, poll.id)
+            await self.polls.withdraw(poll)
             return None
         except discord.HTTPException:
-            await self.polls.close(key, poll.id)  # nobody saw it: no closing to announce later
+            await self.polls.withdraw(poll)
             raise
-        await self.polls.polls.set_message(poll.id, str(sent.id))
+        await self.polls.posted(poll, str(sent.id))
         return poll
 
     async def refresh(self, key: ConversationKey, poll_id: int) -> None:
@@ -271,15 +277,7 @@ class Followups:
         async def show(found: tuple[Poll, PollView]) -> bool:
             poll, view = found
             message = poll_message(view, poll.lang, self.texts)
-            try:
-                await (
-                    self._channel(poll)
-                    .get_partial_message(int(poll.message or 0))
-                    .edit(content=None, embeds=message.embeds, view=message.view)
-                )
-            except discord.NotFound:
-                return False  # deleted: nothing to keep up to date
-            return True
+            return await edit_posted(self._channel(poll), poll.message or "0", message)
 
         await converge(current, show)
 

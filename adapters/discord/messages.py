@@ -41,6 +41,25 @@ class Outgoing:
         return Outgoing(content, limits.fit_embeds(self.embeds), view, self.files)
 
 
+def server_channel(client: discord.Client, channel: str, guild: str) -> discord.PartialMessageable:
+    """A server channel by id, to post or edit in without fetching it first."""
+    return client.get_partial_messageable(int(channel), guild_id=int(guild))
+
+
+async def edit_posted(
+    channel: discord.PartialMessageable, message_id: str, message: Outgoing
+) -> bool:
+    """Edit the bot's message ``message_id`` in ``channel`` into ``message``; ``False`` when
+    it was deleted (nothing left to keep up to date)."""
+    try:
+        await channel.get_partial_message(int(message_id)).edit(
+            content=None, embeds=message.embeds, view=message.view
+        )
+    except discord.NotFound:
+        return False
+    return True
+
+
 @dataclass
 class Extra:
     """What follows a verdict under it (the follow-ups): embeds after its own, and components

@@ -19,7 +19,7 @@ from dataclasses import replace
 import discord
 
 from adapters.discord.handlers import PLATFORM
-from adapters.discord.messages import Outgoing
+from adapters.discord.messages import Outgoing, edit_posted, server_channel
 from adapters.discord.team_views import (
     REFS,
     invitation_message,
@@ -57,9 +57,7 @@ class Rounds:
         self.me = claimant()
 
     def _channel(self, round_: Round) -> discord.PartialMessageable:
-        return self.client.get_partial_messageable(
-            int(round_.channel), guild_id=int(round_.workspace)
-        )
+        return server_channel(self.client, round_.channel, round_.workspace)
 
     # -- the live message -------------------------------------------------------------------
 
@@ -97,15 +95,7 @@ class Rounds:
         async def show(found: tuple[Round, RoundView]) -> bool:
             fresh, view = found
             message = round_message(view, fresh.lang, self.texts)
-            try:
-                await (
-                    self._channel(fresh)
-                    .get_partial_message(int(fresh.message or 0))
-                    .edit(content=None, embeds=message.embeds, view=message.view)
-                )
-            except discord.NotFound:
-                return False  # deleted: nothing to keep up to date
-            return True
+            return await edit_posted(self._channel(fresh), fresh.message or "0", message)
 
         await converge(current, show)
 

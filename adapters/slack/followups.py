@@ -153,10 +153,10 @@ class SlackFollowups:
             sent = await delivery.post(origin.client, channel, poll_message(view))
         except DeliveryError as exc:
             log.info("poll not posted in %s: %s", channel, exc)
-            await self.polls.close(origin.key, poll.id)
+            await self.polls.withdraw(poll)
             await self.d.tell(origin, self.polls.text(lang, "notice.not_in_channel"))
             return
-        await self.polls.polls.set_message(poll.id, sent.ts)
+        await self.polls.posted(poll, sent.ts)
         await self.d.tell(origin, self.polls.text(lang, "notice.opened"))
 
     # -- clicks --------------------------------------------------------------------------------

@@ -136,14 +136,7 @@ class Member:
         )
 
     async def choose(self, message_id: int, custom_id: str, values: list[str]) -> Interaction:
-        message = self.fake.messages[message_id]
-        select = find(message, custom_id)
-        assert select["type"] == SELECT
-        offered = {o["value"] for o in select["options"]}
-        assert set(values) <= offered, f"{values} not among {offered}"
-        assert select.get("min_values", 1) <= len(values) <= select.get("max_values", 1)
-        data = {"custom_id": custom_id, "component_type": SELECT, "values": values}
-        payload = self._payload(COMPONENT, data, message=dict(message))
+        payload = self.choose_payload(message_id, custom_id, values)
         return await self.settle(await self.fake.send_interaction(payload))
 
     def choose_payload(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from adapters.discord.team_views import DiscordRefs as Refs
 from bot.catalog import load_catalog, plain
 from bot.checkin import CheckinService, Question, Result
 from bot.events import Answer, Confirm, ConversationKey
@@ -21,7 +22,6 @@ from bot.verdict.evidence import Evidence
 from bot.views import PlatformView, QuestionView, VerdictView
 from tests.cases import BURRITO, LICENCE_PLATE
 from tests.clock import Clock
-from tests.markup import Refs
 
 SCHEMA = load_schema()
 CATALOG = load_catalog()

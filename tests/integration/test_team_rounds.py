@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from adapters.discord.team_views import DiscordRefs as Refs
 from bot.catalog import load_catalog
 from bot.events import Answer, Confirm, ConversationKey
 from bot.schema import load_schema
@@ -19,7 +20,6 @@ from bot.team.service import REPORT_LEASE, Joined, TeamService
 from bot.views import QuestionView, VerdictView
 from tests.cases import BURRITO, LICENCE_PLATE
 from tests.clock import Clock
-from tests.markup import Refs
 
 SCHEMA = load_schema()
 CATALOG = load_catalog()

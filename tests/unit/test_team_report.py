@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from hypothesis import given
 from hypothesis import strategies as st
 
+from adapters.discord.team_views import DiscordRefs as Refs
 from bot.catalog import load_catalog
 from bot.schema import AnswerValue, load_schema
 from bot.team.report import Member, team_report, team_verdict
@@ -22,7 +23,6 @@ from bot.team.rounds import (
 from bot.team.view import TeamTexts
 from bot.verdict import diagnose
 from tests.cases import stored_answers
-from tests.markup import Refs
 
 SCHEMA = load_schema()
 CATALOG = load_catalog()
