@@ -21,7 +21,12 @@ class Start:
 
 @dataclass(frozen=True, slots=True)
 class Restart:
-    """Drop every answer and ask the first question again."""
+    """Drop every answer and ask the first question again.
+
+    ``view`` is the view whose button was clicked (see :class:`Back`); ``None`` for a command.
+    """
+
+    view: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,18 +47,24 @@ class Answer:
 class Back:
     """Go back one question (from the review: the last question; from the verdict: the review).
 
-    ``question`` is the question whose Back button was clicked, when it came from one: a
-    second click on the same button (or a click on an old message) is then stale.
+    ``view`` is the view whose Back button was clicked, when it came from one — a question's
+    id, ``review`` or ``verdict`` (:func:`bot.conversation.view_key`): unless it is the live
+    view, the click (a second click on the same button, a click on an old message) is stale
+    and changes nothing. ``None`` (a typed "back") always goes back.
     """
 
-    question: str | None = None
+    view: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Edit:
-    """Change one answer from the review or the verdict, then come back to it."""
+    """Change one answer from the review or the verdict, then come back to it.
+
+    ``view`` is the view whose menu or button was used (see :class:`Back`).
+    """
 
     question: str
+    view: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from bot.conversation import Conversation, Phase
+from bot.conversation import Conversation, Phase, view_key
 from bot.errors import InvalidAnswer
 from bot.events import Answer, Back, Confirm, Edit, Event, Help, Restart, SetLanguage, Start
 from bot.schema import AnswerValue, Question, Schema
@@ -48,6 +48,9 @@ def first_unanswered(schema: Schema, answers: Mapping[str, AnswerValue]) -> Ques
 
 def step(schema: Schema, conv: Conversation, event: Event, languages: tuple[str, ...] = ()) -> Step:
     """Apply one event. ``languages`` are those :class:`SetLanguage` may choose."""
+    clicked = _clicked_on(event)
+    if clicked is not None and clicked != view_key(conv):
+        return Step(conv, notices=(Notice("notice.stale"),))  # a button of another view
     match event:
         case Start() | Help():
             notices = (Notice("notice.help"),) if isinstance(event, Help) else ()
@@ -69,9 +72,7 @@ def step(schema: Schema, conv: Conversation, event: Event, languages: tuple[str,
             return Step(conv.evolve(lang=lang), notices=(Notice("notice.language"),), moved=True)
         case Answer():
             return _answer(schema, conv, event)
-        case Back(question=clicked):
-            if clicked is not None and (conv.phase is not Phase.ASKING or clicked != conv.cursor):
-                return Step(conv, notices=(Notice("notice.stale"),))
+        case Back():
             return _back(schema, conv)
         case Edit(question=qid):
             if qid not in {q.id for q in schema.sequence(conv.answers)}:
@@ -84,6 +85,14 @@ def step(schema: Schema, conv: Conversation, event: Event, languages: tuple[str,
                 return Step(conv, notices=(Notice("notice.stale"),))
             return Step(_advance(schema, conv, Phase.VERDICT), moved=True)
     raise TypeError(f"unknown event {event!r}")  # pragma: no cover - Event is a closed union
+
+
+def _clicked_on(event: Event) -> str | None:
+    """The view whose button made ``event``, when it says."""
+    match event:
+        case Back(view=view) | Edit(view=view) | Restart(view=view):
+            return view
+    return None
 
 
 def _answer(schema: Schema, conv: Conversation, event: Answer) -> Step:

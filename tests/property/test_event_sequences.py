@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.conversation import Conversation
+from bot.conversation import Conversation, view_key
 from bot.events import (
     Answer,
     Back,
@@ -63,17 +63,22 @@ def draw_event(data: st.DataObject, conv: Conversation | None) -> Event | str:
         return kind
     current = conv.cursor if conv else SCHEMA.sequence({})[0].id
     ids = [q.id for q in SCHEMA.all_questions()]
-    simple: dict[str, Event] = {"confirm": Confirm(), "restart": Restart()}
+    # Where a button was clicked: none (typed, a command), the live view, or an old message's.
+    live = view_key(conv) if conv else SCHEMA.sequence({})[0].id
+    views = st.sampled_from([None, live, "review", "verdict", *ids[:3]])
+    simple: dict[str, Event] = {"confirm": Confirm()}
     simple.update(start=Start(), help=Help())
     if kind in simple:
         return simple[kind]
-    if kind == "back":  # typed (no question), or a Back button: current or from an old message
-        clicked = data.draw(st.sampled_from([None, current, *ids[:3]]), label="back")
-        return Back(clicked)
+    if kind == "restart":
+        return Restart(data.draw(views, label="restart"))
+    if kind == "back":
+        return Back(data.draw(views, label="back"))
     if kind == "language":
         return SetLanguage(data.draw(st.sampled_from(["en", "fr", "xx", ""]), label="lang"))
     if kind == "edit":
-        return Edit(data.draw(st.sampled_from([*ids, "nope", "presence.myspace"]), label="edit"))
+        qid = data.draw(st.sampled_from([*ids, "nope", "presence.myspace"]), label="edit")
+        return Edit(qid, data.draw(views, label="edit from"))
     if kind == "stale":
         other = data.draw(st.sampled_from([i for i in ids if i != current]), label="stale")
         question = SCHEMA.question(other)

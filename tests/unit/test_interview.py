@@ -207,6 +207,46 @@ def test_back_clicked_twice_goes_back_once() -> None:
     assert [n.key for n in result.notices] == ["notice.stale"]
 
 
+def test_the_reviews_back_clicked_twice_goes_back_once() -> None:
+    review = answer_all(new_conversation(SCHEMA, "en"), FULL)
+    assert review.phase is Phase.REVIEW
+    conv, _ = run(review, Back("review"))
+    assert conv.cursor == "honesty"
+    again, result = run(conv, Back("review"))
+    assert again == conv
+    assert [n.key for n in result.notices] == ["notice.stale"]
+
+
+def test_an_old_reviews_buttons_change_nothing_after_the_verdict() -> None:
+    verdict, _ = run(answer_all(new_conversation(SCHEMA, "en"), FULL), Confirm())
+    for event in (Back("review"), Edit("honesty", "review")):
+        after, result = run(verdict, event)
+        assert after == verdict, event
+        assert [n.key for n in result.notices] == ["notice.stale"]
+    conv, _ = run(verdict, Edit("honesty", "verdict"))  # the verdict's own menu works
+    assert (conv.phase, conv.cursor) == (Phase.ASKING, "honesty")
+
+
+def test_an_old_change_menu_after_a_restart_is_stale() -> None:
+    review = answer_all(new_conversation(SCHEMA, "en"), FULL)
+    fresh, _ = run(review, Restart())
+    after, result = run(fresh, Edit("honesty", "review"))
+    assert after == fresh
+    assert [n.key for n in result.notices] == ["notice.stale"]
+    assert (after.cursor, after.answers) == ("business_model", {})
+
+
+def test_restart_clicked_twice_on_the_verdict_restarts_once() -> None:
+    verdict, _ = run(answer_all(new_conversation(SCHEMA, "en"), FULL), Confirm())
+    fresh, _ = run(verdict, Restart("verdict"))
+    conv, _ = run(fresh, Answer("b2b"))
+    again, result = run(conv, Restart("verdict"))
+    assert again == conv  # the first answer after the restart is kept
+    assert [n.key for n in result.notices] == ["notice.stale"]
+    restarted, _ = run(conv, Restart())  # the command always restarts
+    assert restarted.answers == {}
+
+
 def test_events_that_change_nothing_store_nothing() -> None:
     conv = answer_all(new_conversation(SCHEMA, "en"), FULL)
     conv, _ = run(conv, Edit("buyers"))
