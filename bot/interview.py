@@ -50,13 +50,16 @@ def step(schema: Schema, conv: Conversation, event: Event, languages: tuple[str,
     """Apply one event. ``languages`` are those :class:`SetLanguage` may choose."""
     clicked = _clicked_on(event)
     if clicked is not None and clicked != view_key(conv):
-        return Step(conv, notices=(Notice("notice.stale"),))  # a button of another view
+        screen = schema.question(clicked) is None  # the review's or the verdict's button
+        return Step(conv, notices=(_stale(screen=screen),))  # a button of another view
     match event:
         case Start() | Help():
             notices = (Notice("notice.help"),) if isinstance(event, Help) else ()
             return Step(conv, notices=notices)
         case Restart():
             fresh = new_conversation(schema, conv.lang).evolve(version=conv.version)
+            if fresh == conv.evolve(shown=None):  # already at the start: nothing to store
+                return Step(conv, notices=(Notice("notice.restarted"),))
             return Step(
                 fresh,
                 changed=dict.fromkeys(conv.answers),
@@ -82,9 +85,15 @@ def step(schema: Schema, conv: Conversation, event: Event, languages: tuple[str,
             return Step(moved, moved=moved != conv)
         case Confirm():
             if conv.phase is not Phase.REVIEW:
-                return Step(conv, notices=(Notice("notice.stale"),))
+                return Step(conv, notices=(_stale(screen=True),))
             return Step(_advance(schema, conv, Phase.VERDICT), moved=True)
     raise TypeError(f"unknown event {event!r}")  # pragma: no cover - Event is a closed union
+
+
+def _stale(*, screen: bool = False) -> Notice:
+    """A click that changes nothing: on a question already answered, or (``screen``) a button
+    of the review or the verdict shown earlier."""
+    return Notice("notice.stale", {"screen": screen})
 
 
 def _clicked_on(event: Event) -> str | None:
@@ -97,10 +106,9 @@ def _clicked_on(event: Event) -> str | None:
 
 def _answer(schema: Schema, conv: Conversation, event: Answer) -> Step:
     if conv.phase is not Phase.ASKING or conv.cursor is None:
-        key = "notice.stale" if event.question else "notice.not_expecting"
-        return Step(conv, notices=(Notice(key),))
+        return Step(conv, notices=(_stale() if event.question else Notice("notice.not_expecting"),))
     if event.question is not None and event.question != conv.cursor:
-        return Step(conv, notices=(Notice("notice.stale"),))
+        return Step(conv, notices=(_stale(),))
     question = schema.question(conv.cursor)
     assert question is not None, f"cursor {conv.cursor!r} is not a question"
     try:

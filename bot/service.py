@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from bot.catalog import Catalog, Escape, plain
 from bot.conversation import Conversation, Phase, Shown, view_key
+from bot.errors import NoConversation
 from bot.events import ConversationKey, Event, Start
 from bot.interview import Step, new_conversation, step
 from bot.render import format_answer, question_label, question_view, review_view
@@ -60,11 +61,14 @@ class ConversationService:
         self.escape = escape
         self.evidence = evidence
 
-    async def handle(self, key: ConversationKey, event: Event, *, locale: Locale = None) -> Reply:
+    async def handle(
+        self, key: ConversationKey, event: Event, *, locale: Locale = None, create: bool = True
+    ) -> Reply:
         """Apply ``event`` to the user's conversation and return what to show.
 
         ``locale`` picks the language when the conversation is created (a string, or a
-        coroutine function asked only then). Raises :class:`StoreUnavailable` when the turn
+        coroutine function asked only then); with ``create=False`` there is none to create:
+        :class:`NoConversation` instead. Raises :class:`StoreUnavailable` when the turn
         could not be stored (nothing is half-written).
 
         A step that moves the conversation is checked by the compare-and-set of its write. A
@@ -77,6 +81,8 @@ class ConversationService:
             conv = await self.store.load(key, fresh=fresh)
             created = conv is None
             if conv is None:
+                if not create:
+                    raise NoConversation(key)
                 conv = new_conversation(self.schema, self.catalog.pick(await _asked(locale)))
             result = step(self.schema, conv, event, self.catalog.languages)
             if result.moved or created:

@@ -10,6 +10,7 @@ platform limit is exceeded, and the user's words come back as typed (cleaned, es
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable, Iterator
 
 from hypothesis import given, settings
@@ -77,8 +78,13 @@ def _discord_view(text: str) -> None:
 SLACK: Target = ("slack", slack_mrkdwn_escape, slack_decode, _slack_view, _slack_check)
 
 
+_BROKEN_MASS_MENTION = re.compile("@" + ZWSP + r"(?=(?:everyone|here)\b)", re.IGNORECASE)
+
+
 def _discord_unescape(text: str) -> str:
-    return plain_label(text).replace("@" + ZWSP, "@")
+    """What :func:`discord_escape` added taken out, and only that (a zero-width space the
+    user typed after an ``@`` stays)."""
+    return plain_label(_BROKEN_MASS_MENTION.sub("@", text))
 
 
 DISCORD: Target = ("discord", discord_escape, _discord_unescape, _discord_view, _discord_check)

@@ -9,6 +9,7 @@ import pytest
 
 from bot.catalog import load_catalog
 from bot.conversation import Phase
+from bot.errors import NoConversation
 from bot.events import Answer, Back, Confirm, ConversationKey, Edit, Restart, SetLanguage, Start
 from bot.schema import Kind, load_schema
 from bot.service import ConversationService
@@ -153,6 +154,19 @@ async def test_fifty_concurrent_typed_answers_each_question_once(
     assert len(recorded) == len(set(recorded))  # no question answered twice
     assert conv.version == store.saves
     assert set(conv.answers) == {"business_model", "buyers", *recorded}
+
+
+async def test_a_click_after_forget_begins_no_conversation(
+    service: ConversationService, store: MemoryStore
+) -> None:
+    await service.handle(KEY, Start(), locale="en")
+    await service.handle(KEY, Answer("b2c", question="business_model"))
+    await service.forget(KEY)
+    with pytest.raises(NoConversation):
+        await service.handle(KEY, Answer("mass", question="buyers"), create=False)
+    assert await store.load(KEY) is None
+    reply = await service.handle(KEY, Start(), locale="fr")  # a command begins one again
+    assert (reply.lang, reply.view_key) == ("fr", "business_model")
 
 
 async def test_restart_and_language(service: ConversationService, store: MemoryStore) -> None:
