@@ -11,7 +11,6 @@ the template's own text is trusted.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -19,13 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2 import meta
 
 from bot.schema import PROMPTS_DIR
+from bot.settings import prompt_languages
 
 Escape = Callable[[str], str]
 
 REFERENCE_LANG = "en"
-_LANG_DIR = re.compile(r"^[a-z]{2,3}(?:-[A-Z]{2})?$")
 
 
 def plain(text: str) -> str:
@@ -131,10 +131,12 @@ def _read(root: Path, default_lang: str) -> tuple[Catalog, list[str]]:
     texts: dict[str, dict[str, str]] = {}
     files: dict[str, dict[str, Path]] = {}
     where: dict[str, dict[str, Path]] = {}
+    names: dict[str, dict[str, set[str]]] = {}
+    """The variables each template uses (plain texts have none)."""
     env = jinja2.Environment(autoescape=False)  # noqa: S701 - syntax check only
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and _LANG_DIR.match(p.name)):
-        lang = folder.name
-        texts[lang], files[lang], where[lang] = {}, {}, {}
+    for lang in prompt_languages(root):
+        folder = root / lang
+        texts[lang], files[lang], where[lang], names[lang] = {}, {}, {}, {}
         for path in sorted(folder.glob("*.toml")):
             try:
                 data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -147,7 +149,7 @@ def _read(root: Path, default_lang: str) -> tuple[Catalog, list[str]]:
                     continue
                 try:
                     if "{" in value:  # plain text needs no parsing (and start-up stays fast)
-                        env.parse(value)
+                        names[lang][key] = meta.find_undeclared_variables(env.parse(value))
                 except jinja2.TemplateSyntaxError as exc:
                     problems.append(f"{path}: {key}: template error: {exc.message}")
                     continue
@@ -155,11 +157,12 @@ def _read(root: Path, default_lang: str) -> tuple[Catalog, list[str]]:
                 where[lang][key] = path
         for path in sorted(folder.glob("*.j2")):
             try:
-                env.parse(path.read_text(encoding="utf-8"))
+                ast = env.parse(path.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError, jinja2.TemplateSyntaxError) as exc:
                 problems.append(f"{path}: template error: {exc}")
                 continue
-            files[lang][path.name] = path
+            files[lang][path.name] = where[lang][path.name] = path
+            names[lang][path.name] = meta.find_undeclared_variables(ast)
     if default_lang not in texts:
         problems.append(f"{root}: no folder for the reference language {default_lang!r}")
         return Catalog(texts, files, default_lang), problems
@@ -176,4 +179,27 @@ def _read(root: Path, default_lang: str) -> tuple[Catalog, list[str]]:
             problems.append(f"{where[lang][key]}: {key}: unknown key (not in {default_lang})")
         for name in sorted(ref_files.keys() - files[lang].keys()):
             problems.append(f"{folder}/{name}: missing template (present in {default_lang})")
+        reference = {key: names[default_lang].get(key, set()) for key in ref.keys() | ref_files}
+        problems += _unknown_variables(names[lang], reference, where[lang], default_lang)
     return Catalog(texts, files, default_lang), problems
+
+
+def _unknown_variables(
+    used: Mapping[str, set[str]],
+    reference: Mapping[str, set[str]],
+    where: Mapping[str, Path],
+    ref_lang: str,
+) -> list[str]:
+    """A translation may only print what the reference language's text for the same key is
+    given: any other variable is undefined when rendered (a typo such as ``{{ mini }}``).
+    ``reference`` has every key of the reference language (an empty set for plain text)."""
+    problems = []
+    for key in sorted(used.keys() & reference.keys()):
+        unknown = used[key] - reference[key]
+        if unknown:
+            known = ", ".join(sorted(reference[key])) or "none"
+            problems.append(
+                f"{where[key]}: {key}: unknown variable {', '.join(sorted(unknown))} "
+                f"(the {ref_lang} text gives only: {known})"
+            )
+    return problems

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 from bot.errors import ConfigError
+from bot.schema import PROMPTS_DIR
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/ecoute.db"
+DATABASE_SCHEMES = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
+"""What :func:`normalize_database_url` makes of the URLs écoute can use."""
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LANGUAGE_FOLDER = re.compile(r"^[a-z]{2,3}(?:-[A-Z]{2})?$")
+"""A folder of ``prompts/`` that holds a language's texts (``en``, ``fr``, ``pt-BR``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,12 +93,42 @@ def normalize_database_url(url: str) -> str:
     return url
 
 
+def check_database_url(text: str) -> str:
+    """The normalised URL of a database écoute can use; ConfigError for any other."""
+    url = normalize_database_url(text)
+    if not url.startswith(DATABASE_SCHEMES) or not url.partition("://")[2]:
+        raise ConfigError(
+            "DATABASE_URL: SQLite (sqlite:///path) or PostgreSQL (postgresql://…) only, "
+            f"not {redact_url(text)!r}."
+        )
+    return url
+
+
+def prompt_languages(root: Path = PROMPTS_DIR) -> tuple[str, ...]:
+    """The languages ``prompts/`` has a folder for, sorted."""
+    return tuple(
+        sorted(p.name for p in root.iterdir() if p.is_dir() and LANGUAGE_FOLDER.match(p.name))
+    )
+
+
+def _one_of(name: str, value: str, allowed: tuple[str, ...]) -> str:
+    """``value`` as spelled in ``allowed`` (case aside), or ConfigError naming the choices."""
+    for choice in allowed:
+        if choice.casefold() == value.casefold():
+            return choice
+    raise ConfigError(f"{name} must be one of {', '.join(allowed)}, not {value[:80]!r}.")
+
+
 def read_dotenv(path: Path) -> dict[str, str]:
     """``KEY=value`` lines; ``#`` comments, ``export`` and matching quotes allowed."""
     values: dict[str, str] = {}
     if not path.is_file():
         return values
-    for raw in path.read_text(encoding="utf-8").splitlines():
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read as UTF-8 text ({exc}).") from exc
+    for raw in text.splitlines():
         line = raw.strip()
         if not line or line.startswith("#") or "=" not in line:
             continue
@@ -136,7 +173,8 @@ def load_settings(
     port_text = get("PORT", "3000")
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:
         raise ConfigError(f"PORT must be a port number (1-65535), not {port_text!r}.")
-    lang = get("ECOUTE_LANG", "en").lower()
+    lang = _one_of("ECOUTE_LANG", get("ECOUTE_LANG") or "en", prompt_languages())
+    log_level = _one_of("LOG_LEVEL", get("LOG_LEVEL") or "INFO", LOG_LEVELS)
     shards = get("DISCORD_SHARDS").lower() or "off"
     if shards not in ("off", "auto"):
         raise ConfigError(
@@ -152,9 +190,9 @@ def load_settings(
             f"not {retention!r}."
         )
     settings = Settings(
-        database_url=normalize_database_url(get("DATABASE_URL") or DEFAULT_DATABASE_URL),
+        database_url=check_database_url(get("DATABASE_URL") or DEFAULT_DATABASE_URL),
         default_lang=lang,
-        log_level=get("LOG_LEVEL", "INFO").upper(),
+        log_level=log_level,
         port=int(port_text),
         slack_bot_token=get("SLACK_BOT_TOKEN"),
         slack_app_token=get("SLACK_APP_TOKEN"),

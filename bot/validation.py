@@ -14,6 +14,22 @@ from bot.schema import AnswerValue, Kind, Question, Schema
 # become spaces first so a pasted paragraph stays readable.
 _BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _WHITESPACE = re.compile(r"\s+")
+_FILLERS = "\u115f\u1160\u3164\uffa0\u2800"
+"""Characters that print nothing though Unicode calls them letters or symbols: the Hangul
+fillers (``Lo``) and the blank braille pattern (``So``)."""
+_UNSEEN = frozenset(("Cf", "Mn", "Me"))
+"""Format characters, and marks: a mark shows only on the letter it sits on."""
+
+
+def visible_length(text: str) -> int:
+    """The length of ``text`` without what prints nothing by itself — format characters
+    (``Cf``: zero-width spaces and joiners, word joiners, byte-order marks…), combining marks
+    (``é`` written ``e`` + U+0301 counts 1), Hangul fillers, the blank braille pattern — and
+    with whitespace collapsed and trimmed as :func:`clean_text` does (``"a b"`` is 3)."""
+    shown = "".join(
+        ch for ch in text if ch not in _FILLERS and unicodedata.category(ch) not in _UNSEEN
+    )
+    return len(_WHITESPACE.sub(" ", shown).strip())
 
 
 def clean_text(raw: str) -> str:
@@ -56,7 +72,7 @@ def parse_answer(question: Question, raw: object) -> AnswerValue:
                 "text_too_long", min=question.min, max=question.max, length=len(raw)
             )
         text = clean_text(raw)
-        if len(text) < question.min:
+        if visible_length(text) < question.min:  # "\u200b\u200b\u200b" says nothing
             raise InvalidAnswer("text_too_short", min=question.min, max=question.max)
         if len(text) > question.max:
             raise InvalidAnswer(

@@ -11,7 +11,7 @@ import asyncio
 import sys
 
 from bot.errors import ConfigError
-from bot.settings import load_settings, normalize_database_url, redact_url
+from bot.settings import check_database_url, load_settings, redact_url
 from bot.store import StoreUnavailable
 
 USAGE = "ecoute db {upgrade,current} [--url URL]"
@@ -27,7 +27,7 @@ def main(argv: list[str]) -> int:
     except SystemExit as exit_:
         return int(exit_.code or 0)
     try:
-        url = normalize_database_url(args.url) if args.url else load_settings().database_url
+        url = check_database_url(args.url) if args.url else load_settings().database_url
         if args.action == "upgrade":
             revision = asyncio.run(_upgrade(url))
             print(f"{redact_url(url)}: at revision {revision}")
@@ -38,7 +38,9 @@ def main(argv: list[str]) -> int:
         print(f"ecoute db: {exc}", file=sys.stderr)
         return 2
     except StoreUnavailable as exc:
-        print(f"ecoute db: cannot reach the database: {exc}", file=sys.stderr)
+        print(
+            f"ecoute db: cannot reach the database: {' '.join(str(exc).split())}", file=sys.stderr
+        )
         return 1
     return 0
 

@@ -15,12 +15,13 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from adapters.console.escape import terminal_escape
 from bot.catalog import Catalog, CatalogError, Escape, load_catalog, plain
+from bot.prompts_check import check_prompts
 from bot.schema import SchemaError, load_schema
 from bot.validation import AnswerProblem, check_answers
 from bot.verdict import Verdict, diagnose
@@ -32,12 +33,15 @@ from bot.views import VerdictView
 
 BAD_INPUT = 2
 BROKEN_PROMPTS = 1
+ECHOED = 80
+"""A refused value is echoed up to this many characters (a flood is not printed back)."""
 
 
 def main(argv: list[str]) -> int:
     """Run the command; returns the exit status (0, or 2 for bad input)."""
-    try:
-        catalog, schema = load_catalog(), load_schema()
+    try:  # the checks every start makes: a broken text must not fail half-way through
+        schema, catalog = load_schema(), load_catalog()
+        weights = check_prompts(schema, catalog)
     except (CatalogError, SchemaError) as exc:
         print(exc, file=sys.stderr)
         return BROKEN_PROMPTS
@@ -51,17 +55,16 @@ def main(argv: list[str]) -> int:
     if args.answers == "-" and args.evidence == "-":
         _report([AnswerProblem("--evidence", "-", "stdin_twice", {})], catalog, lang)
         return BAD_INPUT
-    raw, problem = _read(args.answers)
-    if problem is not None:
-        _report([AnswerProblem("--answers", args.answers, problem[0], problem[1])], catalog, lang)
+    raw, problems = _read("--answers", args.answers)
+    if problems:
+        _report(problems, catalog, lang)
         return BAD_INPUT
     answers, problems = check_answers(schema, raw)
     evidence: Evidence | None = None
     if args.evidence is not None:
-        data, problem = _read(args.evidence, "evidence_not_object")
-        if problem is not None:
-            problems.append(AnswerProblem("--evidence", args.evidence, problem[0], problem[1]))
-        else:
+        data, read_problems = _read("--evidence", args.evidence, "evidence_not_object")
+        problems += read_problems
+        if not read_problems:
             try:
                 evidence = evidence_from_json(data, schema)
             except EvidenceError as exc:
@@ -70,7 +73,7 @@ def main(argv: list[str]) -> int:
         _report(problems, catalog, lang)
         return BAD_INPUT
     try:
-        verdict = diagnose(answers, evidence=evidence, schema=schema)
+        verdict = diagnose(answers, evidence=evidence, schema=schema, weights=weights)
     except ScoringError as exc:
         print(exc, file=sys.stderr)
         return BROKEN_PROMPTS
@@ -167,20 +170,82 @@ def _parser(catalog: Catalog, lang: str) -> argparse.ArgumentParser:
 
 
 def _read(
-    source: str, not_object: str = "not_object"
-) -> tuple[Any, tuple[str, dict[str, object]] | None]:
-    """The parsed JSON object, or a problem: (message key under verdict.diagnose, values)."""
+    flag: str, source: str, not_object: str = "not_object"
+) -> tuple[dict[str, Any], list[AnswerProblem]]:
+    """The JSON object in ``source`` (a file, or ``-`` for standard input), or the problems
+    that keep it from being one (their ``why`` are message keys under verdict.diagnose)."""
+
+    def problem(why: str, **values: object) -> list[AnswerProblem]:
+        return [AnswerProblem(flag, source, why, values)]
+
     try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+        text = data.decode("utf-8-sig")  # strict: a byte that is not UTF-8 is refused
     except (OSError, UnicodeDecodeError) as exc:
-        return None, ("unreadable", {"error": getattr(exc, "strerror", None) or str(exc)})
+        return {}, problem("unreadable", error=getattr(exc, "strerror", None) or str(exc))
+    seen: dict[str, list[object]] = {}
     try:
-        raw = json.loads(text)
+        raw = json.loads(text, object_pairs_hook=_pairs(seen), parse_int=_whole_number)
+    except RecursionError:
+        return {}, problem("too_deep", depth=MAX_DEPTH)
+    except _NumberTooLong:
+        return {}, problem("number_too_long", digits=_MAX_DIGITS)
     except json.JSONDecodeError as exc:
-        return None, ("invalid_json", {"error": str(exc)})
+        return {}, problem("invalid_json", error=str(exc))
+    duplicates = [
+        AnswerProblem(key, values, "duplicate_key", {})
+        for key, values in seen.items()
+        if len(values) > 1
+    ]
+    if duplicates:
+        return {}, duplicates
+    if _depth(raw) > MAX_DEPTH:
+        return {}, problem("too_deep", depth=MAX_DEPTH)
     if not isinstance(raw, dict):
-        return None, (not_object, {})
-    return raw, None
+        return {}, problem(not_object)
+    return raw, []
+
+
+MAX_DEPTH = 16
+"""Arrays and objects nested deeper than this are refused (answers need two levels)."""
+_MAX_DIGITS = sys.get_int_max_str_digits() or 10**6
+
+
+class _NumberTooLong(Exception):
+    """A JSON integer longer than Python converts."""
+
+
+def _whole_number(digits: str) -> int:
+    if len(digits) > _MAX_DIGITS:
+        raise _NumberTooLong
+    return int(digits)
+
+
+def _pairs(seen: dict[str, list[object]]) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
+    """A JSON object hook that records every value each key was given (in ``seen``)."""
+
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        for key, value in pairs:
+            seen.setdefault(key, []).append(value)
+        return dict(pairs)
+
+    return hook
+
+
+def _depth(value: object) -> int:
+    """How deep arrays and objects nest in ``value`` (0 for a scalar), without recursion."""
+    deepest, level = 0, [(value, 0)]
+    while level:
+        item, depth = level.pop()
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        )
+        if children is not None:
+            deepest = max(deepest, depth + 1)
+            if deepest > MAX_DEPTH:
+                return deepest
+            level += [(child, depth + 1) for child in children]
+    return deepest
 
 
 def _report(problems: list[AnswerProblem], catalog: Catalog, lang: str) -> None:
@@ -193,7 +258,9 @@ def _report(problems: list[AnswerProblem], catalog: Catalog, lang: str) -> None:
         if "choices" in values:
             why = catalog.text(lang, "verdict.diagnose.allowed", plain, why=why, **values)
         literal = p.key in ("--answers", "--evidence")
-        value = p.value if literal else json.dumps(p.value, ensure_ascii=False)
+        value = str(p.value) if literal else json.dumps(p.value, ensure_ascii=False)
+        if len(value) > ECHOED:
+            value = value[:ECHOED] + "…"
         line = catalog.text(
             lang, "verdict.diagnose.problem", escape, key=p.key, value=value, why=why
         )

@@ -32,6 +32,8 @@ UNREACHABLE = 1
 BROKEN_PROMPTS = 1
 BAD_INPUT = 2
 PROG = "ecoute export"
+MAX_ROUND_ID = 2**31 - 1
+"""The largest id a round can have (the column is a 32-bit integer on PostgreSQL)."""
 DESCRIPTION = "Export the team rounds of a workspace: answers and verdicts, CSV or JSON."
 
 
@@ -80,11 +82,13 @@ def _main(argv: list[str]) -> int:
         raise BadInput("--workspace: a workspace or server id is needed")
     if round_id is not None and round_id < 1:
         raise BadInput(f"--round: {round_id} is not a round id (1 or more)")
+    where = f"{platform} workspace {workspace!r}"
+    if round_id is not None and round_id > MAX_ROUND_ID:  # no database can hold it
+        raise BadInput(f"no round {round_id} in {where}")
     schema, weights = load_schema(), default_weights()  # broken prompts fail before any I/O
     url = load_settings().database_url
     exports = asyncio.run(_gather(url, platform, workspace, round_id))
     if not exports:
-        where = f"{platform} workspace {workspace!r}"
         if round_id is not None:
             raise BadInput(f"no round {round_id} in {where}")
         raise BadInput(f"no round in {where}")

@@ -12,7 +12,14 @@ from adapters.cli.logs import configure_logging
 from bot.catalog import CatalogError
 from bot.errors import ConfigError
 from bot.schema import SchemaError
-from bot.settings import load_settings
+from bot.settings import load_settings, redact_url
+from bot.store import StoreUnavailable
+
+UNREACHABLE = 1
+RUN_DESCRIPTION = (
+    "Start écoute: Slack and/or Discord when their tokens are set (SLACK_*, DISCORD_TOKEN), "
+    "otherwise the terminal chat."
+)
 
 USAGE = """\
 usage: ecoute <command> [options]
@@ -21,7 +28,7 @@ commands:
   run                    start écoute: Slack and/or Discord when their tokens are set,
                          otherwise the terminal chat
   chat [--lang fr|en]    the interview in this terminal (resumes where you stopped)
-  diagnose --answers FILE [--lang fr|en] [--format json|text]
+  diagnose --answers FILE [--evidence FILE] [--lang fr|en] [--format json|text]
                          print the verdict for a JSON file of answers
   export --platform slack|discord --workspace ID [--round ID] --format csv|json [--output FILE]
                          a workspace's team rounds, answers and verdicts, as CSV or JSON
@@ -63,13 +70,27 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="ecoute run", description=RUN_DESCRIPTION)
+    try:
+        parser.parse_args(argv)
+    except SystemExit as exc:  # --help, or a usage error argparse already printed
+        return exc.code if isinstance(exc.code, int) else 2
     settings = load_settings()
     if not (settings.slack_configured or settings.discord_configured):
-        return _chat(argv)
+        return _chat([])
     configure_logging(settings)
     from adapters.cli.run import run_platforms
 
-    asyncio.run(run_platforms(settings))
+    try:
+        asyncio.run(run_platforms(settings))
+    except StoreUnavailable as exc:
+        reason = " ".join(str(exc).split())
+        where = redact_url(settings.database_url)
+        print(
+            f"ecoute run: cannot reach the database ({reason}): check DATABASE_URL ({where})",
+            file=sys.stderr,
+        )
+        return UNREACHABLE
     return 0
 
 

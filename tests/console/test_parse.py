@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from adapters.console.chat import QUIT, parse_line
+from adapters.console.chat import QUIT, Hint, parse_line
 from bot.catalog import load_catalog
 from bot.chat import command_words
-from bot.events import Answer, Back, Confirm, Edit, Help, Restart, SetLanguage, Start
+from bot.events import Answer, Back, Confirm, Edit, Help, Restart, SetLanguage
 from bot.schema import Kind
 from bot.views import ChoiceView, QuestionView, Reply, ReviewItem, ReviewView
 
@@ -49,4 +49,16 @@ def test_review_numbers_edit_and_enter_confirms() -> None:
     assert parse_line("2", REVIEW, WORDS) == Edit("b")
     assert parse_line("", REVIEW, WORDS) == Confirm()
     assert parse_line("oui", REVIEW, WORDS) == Confirm()
-    assert parse_line("9", REVIEW, WORDS) == Start()
+    assert parse_line("9", REVIEW, WORDS) == Hint("review_invalid", {"count": 2})
+
+
+def test_review_says_what_is_valid_instead_of_redrawing() -> None:
+    for line in ("99", "0", "-1", "foo", "3"):
+        assert parse_line(line, REVIEW, WORDS) == Hint("review_invalid", {"count": 2}), line
+
+
+def test_the_bare_language_command_shows_its_use_and_is_never_an_answer() -> None:
+    for word in ("lang", "langue", " Language "):
+        assert parse_line(word, question(Kind.TEXT), WORDS) == Hint("lang_usage"), word
+        assert parse_line(word, REVIEW, WORDS) == Hint("lang_usage"), word
+    assert parse_line("lang de", question(Kind.TEXT), WORDS) == SetLanguage("de")

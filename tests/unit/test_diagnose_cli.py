@@ -115,7 +115,7 @@ def test_the_language_defaults_from_the_environment(
 def test_answers_from_standard_input_may_be_partial(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(sys, "stdin", io.StringIO('{"platforms": []}'))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b'{"platforms": []}')))
     doc = run_json(capsys, "--answers", "-")
     assert doc["platforms"] == []
     assert doc["flips"] == []

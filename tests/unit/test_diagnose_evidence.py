@@ -242,7 +242,8 @@ def test_unusable_evidence_files_exit_2(
 def test_evidence_may_come_from_standard_input_but_not_with_the_answers(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(sys, "stdin", io.StringIO('{"respondents": 6, "wants": {"facebook": 6}}'))
+    poll = b'{"respondents": 6, "wants": {"facebook": 6}}'
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(poll)))
     doc = run_json(capsys, "--answers", LICENCE, "--evidence", "-")
     assert doc["evidence"]["used"] is True
     status, _, err = run(capsys, "--answers", "-", "--evidence", "-")
