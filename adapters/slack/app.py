@@ -15,17 +15,23 @@ from dataclasses import dataclass, field
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.client import http_session, web_client
 from adapters.slack.dialogue import Dialogue
 from adapters.slack.escape import slack_mrkdwn_escape
 from adapters.slack.followups import SlackFollowups
+from adapters.slack.installed import InstalledOnly, Say
 from adapters.slack.jobs import Jobs
 from adapters.slack.listeners import Listeners, revoking
+from adapters.slack.payloads import PLATFORM
 from adapters.slack.state import Background
 from adapters.slack.team import SlackTeam
 from bot.bootstrap import Core
+from bot.events import ConversationKey
+from bot.store import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +75,35 @@ class SlackApp:
             await hook()
 
 
+class EcouteBolt(AsyncApp):
+    """Bolt, answering 200 to a request no listener takes (its default is a 404, which makes
+    Slack show an error or retry, and a multi-line "Unhandled request" warning): one line.
+
+    The listeners end with catch-alls for every payload type Slack documents; this is for
+    whatever type Slack adds next.
+    """
+
+    def _handle_unmatched_requests(self, req: AsyncBoltRequest, resp: BoltResponse) -> BoltResponse:
+        kind = req.body.get("type") if isinstance(req.body, dict) else None
+        log.info("ignored a Slack %s that no listener takes", kind or "request")
+        return BoltResponse(status=200, body="")
+
+
+def not_installed_text(dialogue: Dialogue) -> Say:
+    """What a user of a workspace without écoute reads, in their conversation's language (an
+    uninstalled workspace's members keep theirs), else the default one."""
+
+    async def say(team: str | None, user: str | None) -> str:
+        lang = dialogue.catalog.default_lang
+        if team and user:
+            key = ConversationKey(PLATFORM, team, user)
+            with contextlib.suppress(StoreUnavailable):
+                lang = await dialogue.service.language(key)
+        return dialogue.texts(lang).text("not_installed")
+
+    return say
+
+
 def _expected_warning(record: logging.LogRecord) -> bool:
     """Bolt warns that ``SLACK_BOT_TOKEN`` is unused when given a client: it is the client's."""
     return "`token` will be unused" not in record.getMessage()
@@ -87,15 +122,20 @@ def create_app(core: Core, oauth: AsyncOAuthSettings | None = None) -> SlackApp:
     settings = core.settings
     session = http_session()
     client = web_client(settings, None if oauth else settings.slack_bot_token, session)
-    bolt = AsyncApp(
+    dialogue = Dialogue(core.service(escape=slack_mrkdwn_escape), core.catalog)
+    tasks = Background()
+    installed = None
+    if oauth is not None and oauth.installation_store is not None:
+        say = not_installed_text(dialogue)
+        installed = InstalledOnly(oauth.installation_store, say, tasks.spawn)
+    bolt = EcouteBolt(
         name="ecoute",
         client=client,
         signing_secret=settings.slack_signing_secret,
         oauth_settings=oauth,
         process_before_response=True,
+        before_authorize=installed,
     )
-    dialogue = Dialogue(core.service(escape=slack_mrkdwn_escape), core.catalog)
-    tasks = Background()
 
     async def client_for(team: str) -> AsyncWebClient | None:
         store = bolt.installation_store

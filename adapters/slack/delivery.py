@@ -123,6 +123,21 @@ async def find_live(client: AsyncWebClient, channel: str, bot_user: str | None) 
     return None
 
 
+async def latest(client: AsyncWebClient, channel: str) -> Sent | None:
+    """The newest message of ``channel`` as Slack has it now, or ``None`` (none, or Slack
+    won't say)."""
+    try:
+        history = client.conversations_history(channel=channel, limit=1)
+        resp: AsyncSlackResponse = await _call("conversations.history", history)
+    except DeliveryError as exc:
+        log.info("no history for %s: %s", channel, exc)
+        return None
+    messages: list[dict[str, Any]] = resp.get("messages") or []
+    if not messages or not isinstance(messages[0].get("ts"), str):
+        return None
+    return Sent(channel, messages[0]["ts"], messages[0].get("blocks") or [])
+
+
 async def fetch_message(client: AsyncWebClient, channel: str, ts: str) -> Sent | None:
     """The message ``ts`` as it is now in Slack, or ``None`` if Slack won't say."""
     try:

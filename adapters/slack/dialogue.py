@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -37,7 +38,7 @@ from bot.conversation import Shown
 from bot.events import ConversationKey, Event, Start
 from bot.service import ConversationService
 from bot.store import StoreUnavailable
-from bot.views import QuestionView, Recorded, Reply, ReviewView, VerdictView
+from bot.views import CodedText, QuestionView, Recorded, Reply, ReviewView, VerdictView
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +78,18 @@ class Dialogue:
         except StoreUnavailable:
             return await self.fallback_lang(origin)()
 
-    async def turn(self, origin: Origin, event: Event, handshake: Handshake | None = None) -> None:
-        """Store the event's turn, then show its reply (one user's turns run one at a time)."""
+    async def turn(
+        self,
+        origin: Origin,
+        event: Event,
+        handshake: Handshake | None = None,
+        *,
+        reshow: bool = False,
+    ) -> None:
+        """Store the event's turn, then show its reply (one user's turns run one at a time).
+
+        ``reshow``: the view is posted again even when it is the latest message already (it
+        shows something new the conversation doesn't hold, such as a poll's evidence)."""
         async with self.locks.hold(origin.key):
             work = self.service.handle(origin.key, event, locale=self.locale(origin))
             reply = await guarded(self.service, self.fallback_lang(origin), work, who=origin.key)
@@ -88,7 +99,7 @@ class Dialogue:
                 return
             if handshake is not None and await handshake.settle(reply):
                 return
-            await self.publish(origin, event, reply)
+            await self.publish(origin, event, reply, reshow=reshow)
 
     def fallback_lang(self, origin: Origin) -> Callable[[], Awaitable[str]]:
         """The language to say a failure in when the database can't tell: the Slack locale's."""
@@ -98,7 +109,9 @@ class Dialogue:
 
         return lang
 
-    async def publish(self, origin: Origin, event: Event, reply: Reply) -> None:
+    async def publish(
+        self, origin: Origin, event: Event, reply: Reply, *, reshow: bool = False
+    ) -> None:
         """Bring the DM up to date with ``reply``."""
         texts = self.texts(reply.lang)
         try:
@@ -113,6 +126,12 @@ class Dialogue:
                 await self.note(origin, channel, "\n".join(n.text for n in reply.notices))
             elif not reply.changed and "stale" in codes and not (origin.replayed and behind):
                 await self.stale(origin, channel, event, reply)
+            elif (
+                isinstance(event, Start)
+                and not (reply.changed or reshow)
+                and await self.at_bottom(origin, channel, reply)
+            ):
+                await self.waiting(origin, channel, texts)
             else:
                 await self.show(origin, channel, event, reply, texts)
         except DeliveryError as exc:
@@ -144,6 +163,53 @@ class Dialogue:
             await delivery.respond(origin.response_url, text, origin.client.session)
         if origin.ephemeral_url:
             await delivery.delete_ephemeral(origin.ephemeral_url, origin.client.session)
+
+    async def at_bottom(self, origin: Origin, channel: str, reply: Reply) -> bool:
+        """Whether the recorded live message shows the reply's view and is still the latest
+        message of the DM, as Slack says now (so it holds whichever process posted it): a
+        ``/ecoute`` or a Start that changes nothing then points to it instead of posting the
+        same question again."""
+        shown = reply.shown
+        if shown is None or shown.view != reply.view_key or shown.channel != channel:
+            return False
+        latest = await delivery.latest(origin.client, channel)
+        return latest is not None and latest.ts == shown.message and is_live(latest.blocks or [])
+
+    async def waiting(self, origin: Origin, channel: str, texts: Texts) -> None:
+        """Say privately that the interview is waiting in the DM, where it was asked from."""
+        text = texts.trusted("dm_waiting", channel=channel)
+        if origin.response_url:
+            await delivery.respond(origin.response_url, text, origin.client.session)
+        elif origin.home:
+            try:
+                verdict = await self.service.latest_verdict(origin.key)
+            except StoreUnavailable:
+                verdict = None
+            await self.publish_home(origin.client, origin.key, texts.lang, verdict, text, info=True)
+        else:
+            await delivery.ephemeral(origin.client, channel, origin.key.user, text)
+
+    async def outdated(self, origin: Origin, where: str | None) -> None:
+        """A click on an element of an older écoute (a value this version can't read): a
+        private note that it is out of date, with the current question when it was in the
+        DM or App Home (as a click on an old message gets), the note alone in a channel."""
+        if where is not None and not where.startswith("D"):
+            texts = self.texts(await self.lang(origin))
+            await self.whisper(origin, where, texts.text("outdated_here"))
+            return
+        work = self.service.current(origin.key, locale=self.locale(origin))
+        reply = await guarded(self.service, self.fallback_lang(origin), work, who=origin.key)
+        if isinstance(reply, Failure):
+            await self.tell(origin, reply.text)
+            return
+        texts = self.texts(reply.lang)
+        notice = CodedText("outdated", texts.text("outdated"))
+        current = self.message(replace(reply, notices=(notice,), changed=False), Start())
+        try:
+            channel = await self.dm(origin, reply.shown)
+            await delivery.ephemeral(origin.client, channel, origin.key.user, current.text, current)
+        except DeliveryError as exc:
+            await self.apologise(origin, texts, exc)
 
     async def overtaken(self, origin: Origin, sent: Sent, reply: Reply) -> None:
         """Another turn (in any process) moved the conversation on before ``sent`` was
@@ -259,9 +325,12 @@ class Dialogue:
         lang: str,
         verdict: VerdictView | None,
         notice: str | None = None,
+        *,
+        info: bool = False,
     ) -> None:
-        """The App Home tab for ``key``; best effort (a failure is only logged)."""
-        view = home_view(self.texts(lang), verdict, notice)
+        """The App Home tab for ``key``, with ``notice`` on top (a warning, or ``info``); best
+        effort (a failure is only logged)."""
+        view = home_view(self.texts(lang), verdict, notice, info=info)
         try:
             await delivery.publish_view(client, key.user, view)
         except DeliveryError as exc:

@@ -131,8 +131,9 @@ class SlackFollowups:
             return
         days = DEFAULT_DAYS
         for word in words:
-            if word.isdigit() and 1 <= int(word) <= MAX_DAYS:
-                days = int(word)
+            number = v.whole_number(word)
+            if number is not None and 1 <= number <= MAX_DAYS:
+                days = number
             else:
                 await self.d.tell(origin, self.polls.text(lang, "notice.usage", word=word))
                 return
@@ -170,6 +171,7 @@ class SlackFollowups:
             ids = {str(p).partition(":")[0] for p in picked}
             poll_id = _poll_of(body)
             if poll_id is None or ids - {str(poll_id)}:
+                await self.d.outdated(origin, where)
                 return
             choices = [str(p).partition(":")[2] for p in picked]
             voted = await self.polls.vote(origin.key, poll_id, choices, lang)
@@ -177,19 +179,20 @@ class SlackFollowups:
             if voted.ok:
                 await self.refresh(origin.client, origin.key, poll_id)
         elif action_id == CLOSE:
-            value = str(action.get("value") or "")
-            if not value.isdigit():
+            poll = v.whole_number(action.get("value"))
+            if poll is None:
+                await self.d.outdated(origin, where)
                 return
-            closed = await self.polls.close(origin.key, int(value))
+            closed = await self.polls.close(origin.key, poll)
             if closed is None:
-                found = await self.polls.find(origin.key, int(value))
+                found = await self.polls.find(origin.key, poll)
                 key = "notice.not_owner" if found is not None and found.open else "notice.closed"
                 await self.d.whisper(origin, where, self.polls.text(lang, key))
                 return
             await self.closed(origin.client, closed)
             await self.polls.announced(closed)
         elif action_id == BOOK:
-            await self.book(origin, str(action.get("value") or ""), lang)
+            await self.book(origin, action.get("value"), where, lang)
         elif action_id == ANSWER:
             await self.answer(origin, str(action.get("value") or ""), body)
 
@@ -208,14 +211,18 @@ class SlackFollowups:
         if not isinstance(channel, str) or not channel:
             return
         lang = await self.d.lang(origin)
-        number = int(days) if isinstance(days, str) and days.isdigit() else DEFAULT_DAYS
+        number = v.whole_number(days) or DEFAULT_DAYS
         await self.post_poll(replace(origin, response_url=None), channel, number, lang)
 
-    async def book(self, origin: Origin, value: str, lang: str) -> None:
-        verdict = await self.d.service.latest_verdict(origin.key)
-        if verdict is None or not value.isdigit():
+    async def book(self, origin: Origin, value: object, where: str | None, lang: str) -> None:
+        weeks = v.whole_number(value)
+        if weeks is None:
+            await self.d.outdated(origin, where)
             return
-        said = await self.checkins.schedule(origin.key, verdict.platforms, int(value), lang, REFS)
+        verdict = await self.d.service.latest_verdict(origin.key)
+        if verdict is None:
+            return
+        said = await self.checkins.schedule(origin.key, verdict.platforms, weeks, lang, REFS)
         await self.d.tell(origin, said)
 
     async def answer(self, origin: Origin, value: str, body: dict[str, Any]) -> None:
@@ -253,7 +260,7 @@ class SlackFollowups:
         lang = await self.d.lang(origin)
         finished = await self.d.service.latest_verdict(owner) is not None
         await self.d.tell(origin, await self.polls.results_note(poll, lang, finished=finished))
-        await self.d.turn(origin, Start())
+        await self.d.turn(origin, Start(), reshow=True)  # the verdict with the poll's counts
 
     # -- what is due ---------------------------------------------------------------------------
 
@@ -325,12 +332,11 @@ def _poll_of(body: dict[str, Any]) -> int | None:
     """The poll a vote is for: the first option value of the clicked select."""
     for action in body.get("actions") or []:
         for option in action.get("selected_options") or []:
-            head = str(option.get("value", "")).partition(":")[0]
-            if head.isdigit():
-                return int(head)
+            head = v.whole_number(str(option.get("value", "")).partition(":")[0])
+            if head is not None:
+                return head
     for block in (body.get("message") or {}).get("blocks") or []:
         for element in block.get("elements") or []:
             if element.get("action_id") == VOTE:
-                head = str(element["options"][0]["value"]).partition(":")[0]
-                return int(head) if head.isdigit() else None
+                return v.whole_number(str(element["options"][0]["value"]).partition(":")[0])
     return None

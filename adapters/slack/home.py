@@ -13,11 +13,14 @@ from bot.views import VerdictView
 HOME_BLOCKS = 100
 
 
-def home_view(texts: Texts, verdict: VerdictView | None, notice: str | None = None) -> JSON:
-    """The Home tab for one user (``views.publish``)."""
+def home_view(
+    texts: Texts, verdict: VerdictView | None, notice: str | None = None, *, info: bool = False
+) -> JSON:
+    """The Home tab for one user (``views.publish``); ``notice`` is a warning, or ``info``."""
     blocks: list[JSON] = [header(texts.text("home.title")), section(texts.text("home.intro"))]
     if notice:
-        blocks.append(section(f":warning: {notice}"))
+        icon = ":point_right:" if info else ":warning:"
+        blocks.append(section(f"{icon} {notice}"))
     start = button(texts.text("home.button"), v.START, "start", style="primary")
     blocks.append(kit.actions([start]))
     blocks.append(kit.divider())

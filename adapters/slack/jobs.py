@@ -22,6 +22,7 @@ from adapters.slack.commands import run_command
 from adapters.slack.dialogue import Dialogue
 from adapters.slack.origin import Handshake, Origin
 from adapters.slack.state import Background
+from bot.chat import Failure, guarded
 from bot.events import Event, event_from_json, event_to_json
 from bot.inbox import SWEEP_SECONDS, Inbox
 from bot.store import Store, StoreUnavailable
@@ -140,7 +141,12 @@ class Jobs:
         fresh = job.event_id is None or job.origin.replayed
         if fresh or await self.first_delivery(str(job.event_id)):
             if job.command is not None:
-                await run_command(self.dialogue, job.origin, job.command, self.team, self.followups)
+                d, origin = self.dialogue, job.origin
+                work = run_command(d, origin, job.command, self.team, self.followups)
+                # A command that breaks is said to its user (the turns' apology), and logged.
+                failed = await guarded(d.service, lambda: d.lang(origin), work, who=origin.key)
+                if isinstance(failed, Failure):
+                    await d.tell(origin, failed.text)
             elif job.event is not None:
                 await self.dialogue.turn(job.origin, job.event, handshake)
 

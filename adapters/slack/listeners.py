@@ -30,7 +30,14 @@ from adapters.slack.followups import ACTIONS as FOLLOWUP_ACTIONS
 from adapters.slack.followups import ASK, POLL_VIEW, SlackFollowups
 from adapters.slack.jobs import Job, Jobs
 from adapters.slack.origin import Handshake, Origin
-from adapters.slack.payloads import NoUser, action_origin, chosen_ticks, key_of, modal_answer
+from adapters.slack.payloads import (
+    NoUser,
+    action_origin,
+    chosen_ticks,
+    clicked_channel,
+    key_of,
+    modal_answer,
+)
 from adapters.slack.state import Background, Sent
 from adapters.slack.team import ACTIONS as TEAM_ACTIONS
 from adapters.slack.team import SlackTeam
@@ -46,16 +53,30 @@ UNREADABLE = (NoUser, KeyError, TypeError, ValueError, AttributeError, IndexErro
 MODAL_ACK_BUDGET = 2.0
 """Seconds a modal submission waits for the core before closing (Slack allows 3)."""
 ANYTHING = re.compile(".*")
+FILE_SHARE = "file_share"
+ANSWERING = (None, "", FILE_SHARE)
+"""The DM messages that answer: typed ones, and files sent with words (the words answer)."""
 
 
-def unreadable_ignored(listener: Listener) -> Listener:
-    """Run ``listener``; a payload it cannot read is acked (if not yet) and ignored."""
+class Outdated(Exception):
+    """A click on one of écoute's elements whose value this version can't read (a message
+    from an older version): the user is told it is out of date, never left with nothing."""
+
+
+def unreadable_ignored(listener: Listener, outdated: Listener | None = None) -> Listener:
+    """Run ``listener``; a payload it cannot read is acked (if not yet) and ignored, an
+    element it finds :class:`Outdated` is handed to ``outdated``."""
 
     @functools.wraps(listener)
     async def guarded(ack: AsyncAck, body: Body, **kwargs: Any) -> None:
         try:
-            await listener(ack=ack, body=body, **kwargs)
-        except UNREADABLE as exc:
+            try:
+                await listener(ack=ack, body=body, **kwargs)
+            except Outdated:
+                if outdated is None:
+                    raise
+                await outdated(ack=ack, body=body, context=kwargs["context"])
+        except (*UNREADABLE, Outdated) as exc:
             log.warning("ignored an unreadable Slack payload: %s: %s", type(exc).__name__, exc)
             if ack.response is None:
                 await ack()
@@ -82,7 +103,7 @@ class Listeners:
 
         def on(register: Callable[[Listener], object], *listeners: Listener) -> None:
             for listener in listeners:
-                register(unreadable_ignored(listener))
+                register(unreadable_ignored(listener, self.outdated))
 
         on(app.command("/ecoute"), self.command)
         on(app.event("message"), self.message)
@@ -94,12 +115,9 @@ class Listeners:
         on(app.action(v.MODAL), self.modal)
         on(app.action(v.ANY_EDIT), self.edit)
         on(app.action(v.BACK), self.back)
-        for action_id, event in (
-            (v.CONFIRM, Confirm()),
-            (v.RESTART, Restart()),
-            (v.START, Start()),
-        ):
-            on(app.action(action_id), self.simple(event))
+        on(app.action(v.CONFIRM), self.simple(Confirm()))
+        on(app.action(v.RESTART), self.restart)
+        on(app.action(v.START), self.simple(Start()))
         on(app.action(v.SHARE), self.share)
         for action_id in TEAM_ACTIONS:
             on(app.action(action_id), self.team_click)
@@ -110,7 +128,9 @@ class Listeners:
         on(app.view(v.SHARE_VIEW), self.shared)
         for name in ("tokens_revoked", "app_uninstalled"):
             app.event(name)(revoked or self.nothing_to_revoke)
-        for register in (app.event, app.action, app.view):
+        on(app.action(v.OURS), self.outdated)
+        catch_alls = (app.event, app.action, app.view, app.view_closed, app.shortcut, app.options)
+        for register in catch_alls:  # every payload type Slack documents: acknowledged
             register(ANYTHING)(self.unknown)
 
     async def turn(self, ack: AsyncAck, origin: Origin, event: Event) -> None:
@@ -135,18 +155,28 @@ class Listeners:
         self, ack: AsyncAck, body: Body, event: dict[str, Any], context: AsyncBoltContext
     ) -> None:
         text = event.get("text")
-        mine = event.get("channel_type") == "im" and not event.get("subtype")
-        if not mine or event.get("bot_id") or not isinstance(text, str) or not text.strip():
+        text = text if isinstance(text, str) else ""
+        subtype = event.get("subtype")
+        mine = event.get("channel_type") == "im" and subtype in ANSWERING
+        if not mine or event.get("bot_id") or not (text.strip() or subtype == FILE_SHARE):
             await ack()
             return  # edits, joins, our own posts: nothing to answer
         origin = Origin(key_of(body, context), _client(context), bot_user=context.bot_user_id)
         event_id = body.get("event_id")
-        job = Job(
-            origin,
-            Answer(slack_decode(text)),
-            event_id=event_id if isinstance(event_id, str) and event_id else None,
-        )
+        event_id = event_id if isinstance(event_id, str) and event_id else None
+        if not text.strip():  # a file alone: its words are what écoute reads
+            await ack()
+            self.tasks.spawn(self.files_only(origin, event_id))
+            return
+        job = Job(origin, Answer(slack_decode(text)), event_id=event_id)
         await self.jobs.accept(job, ack)
+
+    async def files_only(self, origin: Origin, event_id: str | None) -> None:
+        """A file sent without words: a note that only text is read (once, not per retry);
+        nothing changes, the question stays."""
+        if event_id is None or await self.jobs.first_delivery(event_id):
+            texts = self.d.texts(await self.d.lang(origin))
+            await self.d.tell(origin, texts.text("files_only"))
 
     async def home(
         self, ack: AsyncAck, body: Body, event: dict[str, Any], context: AsyncBoltContext
@@ -161,6 +191,14 @@ class Listeners:
         doesn't retry."""
         await ack()
 
+    async def outdated(self, ack: AsyncAck, body: Body, context: AsyncBoltContext) -> None:
+        """A click on an element of écoute's that this version can't read: a private note
+        that it is out of date, with the current question (as a click on an old message)."""
+        await ack()
+        origin = action_origin(body, context)
+        log.info("an out-of-date écoute button clicked by %s", origin.key)
+        self.tasks.spawn(self.d.outdated(origin, clicked_channel(body)))
+
     async def unknown(self, ack: AsyncAck, body: Body) -> None:
         """Anything no listener above took: acknowledged, so that Slack neither retries it nor
         shows an error."""
@@ -174,8 +212,7 @@ class Listeners:
     ) -> None:
         value = v.decode(action.get("value"))
         if value is None or value.choice is None:
-            await ack()
-            return
+            raise Outdated(action.get("action_id"))
         origin = action_origin(body, context, value.question)
         await self.turn(ack, origin, Answer(value.choice, question=value.question))
 
@@ -184,8 +221,7 @@ class Listeners:
     ) -> None:
         value = v.decode(_field(action.get("selected_option"), "value"))
         if value is None or value.choice is None:
-            await ack()
-            return
+            raise Outdated(action.get("action_id"))
         origin = action_origin(body, context, value.question)
         await self.turn(ack, origin, Answer(value.choice, question=value.question))
 
@@ -197,8 +233,7 @@ class Listeners:
     ) -> None:
         value = v.decode(action.get("value"))
         if value is None:
-            await ack()
-            return
+            raise Outdated(action.get("action_id"))
         origin = action_origin(body, context, value.question)
         chosen = chosen_ticks(body, value.question)
         await self.turn(ack, origin, Answer(chosen, question=value.question))
@@ -206,10 +241,12 @@ class Listeners:
     async def modal(
         self, ack: AsyncAck, body: Body, action: dict[str, Any], context: AsyncBoltContext
     ) -> None:
-        await ack()
         value = v.decode(action.get("value"))
+        if value is None:
+            raise Outdated(action.get("action_id"))
+        await ack()
         trigger = body.get("trigger_id")
-        if value is not None and isinstance(trigger, str):
+        if isinstance(trigger, str):
             origin = action_origin(body, context, value.question)
             self.tasks.spawn(show_answer_modal(self.d, origin, trigger))
 
@@ -218,9 +255,9 @@ class Listeners:
     ) -> None:
         value = v.decode(action.get("value") or _field(action.get("selected_option"), "value"))
         if value is None:
-            await ack()
-            return
-        await self.turn(ack, action_origin(body, context), Edit(value.question))
+            raise Outdated(action.get("action_id"))
+        view = value.choice  # the review or the verdict (none on an older message's)
+        await self.turn(ack, action_origin(body, context), Edit(value.question, view))
 
     async def back(
         self, ack: AsyncAck, body: Body, action: dict[str, Any], context: AsyncBoltContext
@@ -237,6 +274,15 @@ class Listeners:
 
         return listener
 
+    async def restart(
+        self, ack: AsyncAck, body: Body, action: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        """Start again: the button names the view it was on (``r:verdict``), so a second
+        click, or one on an older message, is stale (a value without it: an older button)."""
+        value = v.decode(action.get("value"))
+        view = value.question if value is not None and value.tag == v.RESTART_TAG else None
+        await self.turn(ack, action_origin(body, context), Restart(view))
+
     async def share(self, ack: AsyncAck, body: Body, context: AsyncBoltContext) -> None:
         await ack()
         trigger = body.get("trigger_id")
@@ -247,12 +293,14 @@ class Listeners:
         self, ack: AsyncAck, body: Body, action: dict[str, Any], context: AsyncBoltContext
     ) -> None:
         """A team round's button (its value is the round id): answered in the background."""
+        round_id = v.whole_number(action.get("value"))
+        if round_id is None:
+            raise Outdated(action.get("action_id"))
         await ack()
-        value = action.get("value")
-        if self.team is None or not isinstance(value, str) or not value.isdigit():
+        if self.team is None:
             return
         origin = action_origin(body, context)
-        work = self.team.click(origin, str(action.get("action_id")), int(value), body)
+        work = self.team.click(origin, str(action.get("action_id")), round_id, body)
         self.tasks.spawn(self._guarded(origin, work))
 
     async def followup_click(

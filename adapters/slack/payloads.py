@@ -19,16 +19,31 @@ class NoUser(ValueError):
 def key_of(body: dict[str, Any], context: Any) -> ConversationKey:
     """Whose conversation: each workspace's users are kept apart (``slack``, team, user).
 
+    The workspace is the one Slack authorised the request for. An org-wide (Enterprise Grid)
+    install authorises an event for the enterprise alone (``authorizations[0].team_id`` is
+    null) while its clicks and commands name the user's workspace: the user's workspace then,
+    as for those, so that a DM answer reaches the interview its clicks made.
+
     Raises :class:`NoUser` when the payload does not say who (never an empty id, which would
     make a conversation shared by everyone whose payload lacks one).
     """
-    team = context.team_id or context.enterprise_id
-    if not team:
-        team = body.get("team_id") or _id(body.get("team"))
+    team = context.team_id or user_team(body) or context.enterprise_id
     user = context.user_id or _id(body.get("user")) or body.get("user_id")
     if not isinstance(team, str) or not team or not isinstance(user, str) or not user:
         raise NoUser("no team or no user in the payload")
     return ConversationKey(PLATFORM, team, user)
+
+
+def user_team(body: dict[str, Any]) -> object:
+    """The workspace of whoever sent ``body``: a message event's ``team`` (or
+    ``user_team``), a click's ``user.team_id``, else the payload's ``team_id`` or ``team``."""
+    event = body.get("event")
+    if isinstance(event, dict) and (found := event.get("team") or event.get("user_team")):
+        return found
+    user = body.get("user")
+    if isinstance(user, dict) and (found := user.get("team_id")):
+        return found
+    return body.get("team_id") or _id(body.get("team"))
 
 
 def _id(part: object) -> object:

@@ -22,6 +22,7 @@ from adapters.slack.blocks import (
 from adapters.slack.escape import clip, mention
 from adapters.slack.kit import JSON
 from adapters.slack.texts import Texts
+from bot.conversation import Phase
 from bot.views import CodedText, ReviewView, VerdictView
 
 VERDICT_ICONS = {"engage": ":large_green_circle:", "test": ":large_yellow_circle:"}
@@ -32,8 +33,9 @@ def header(text: str) -> JSON:
     return kit.header(clip(text, HEADER_TEXT))
 
 
-def restart_button(texts: Texts) -> JSON:
-    """The "start again" button, behind a confirmation: it clears every answer."""
+def restart_button(texts: Texts, view: str) -> JSON:
+    """The "start again" button, behind a confirmation: it clears every answer. Its value
+    names the ``view`` it is shown on, so that a second click on it is stale."""
     sure = kit.confirm(
         clip(texts.text("restart_confirm.title"), 100),
         clip(texts.text("restart_confirm.text"), 300),
@@ -41,7 +43,8 @@ def restart_button(texts: Texts) -> JSON:
         clip(texts.text("restart_confirm.no"), 30),
         style="danger",
     )
-    return button(texts.ui("restart"), v.RESTART, "restart", style="danger", confirm=sure)
+    value = v.encode(v.RESTART_TAG, view)
+    return button(texts.ui("restart"), v.RESTART, value, style="danger", confirm=sure)
 
 
 def review_message(view: ReviewView, texts: Texts, notices: Sequence[CodedText] = ()) -> Message:
@@ -51,7 +54,8 @@ def review_message(view: ReviewView, texts: Texts, notices: Sequence[CodedText] 
     edit = texts.ui("edit")
     if len(view.items) <= room:
         for i, item in enumerate(view.items):
-            change = button(edit, v.numbered(v.EDIT, i), v.encode("e", item.question_id))
+            value = v.encode("e", item.question_id, Phase.REVIEW.value)
+            change = button(edit, v.numbered(v.EDIT, i), value)
             blocks.append(section(f"*{item.label}*\n{item.answer}", change))
     else:  # too many for one block each: the answers as text, and a select to change one
         lines = [
@@ -60,16 +64,18 @@ def review_message(view: ReviewView, texts: Texts, notices: Sequence[CodedText] 
         ]
         blocks.extend(sections(lines)[: room - 1])
         pick = [(item.question_id, item.label) for item in view.items]
-        blocks.append(kit.actions([edit_select(pick, texts)]))
+        blocks.append(kit.actions([edit_select(pick, texts, Phase.REVIEW.value)]))
     confirm = button(texts.ui("confirm"), v.CONFIRM, "confirm", style="primary")
-    back = button(texts.ui("back"), v.BACK, "back")
-    blocks.append(kit.actions([confirm, back, restart_button(texts)]))
+    back = button(texts.ui("back"), v.BACK, v.encode("b", Phase.REVIEW.value))
+    blocks.append(kit.actions([confirm, back, restart_button(texts, Phase.REVIEW.value)]))
     return Message(f"{view.title}: {view.intro}", blocks)
 
 
-def edit_select(questions: Sequence[tuple[str, str]], texts: Texts) -> JSON:
-    """A select of questions (id, label); picking one edits that answer."""
-    options = [option(label, v.encode("e", qid)) for qid, label in questions][:MAX_OPTIONS]
+def edit_select(questions: Sequence[tuple[str, str]], texts: Texts, view: str) -> JSON:
+    """A select of questions (id, label) on ``view`` (the review or the verdict); picking one
+    edits that answer."""
+    options = [option(label, v.encode("e", qid, view)) for qid, label in questions]
+    options = options[:MAX_OPTIONS]
     return kit.static_select(v.EDIT, options, clip(texts.text("change_answer"), OPTION_TEXT))
 
 
@@ -123,10 +129,11 @@ def verdict_message(
     blocks = [*shown, *verdict_blocks(view, texts, reserve), kit.divider()]
     actions: list[JSON] = []
     if questions:
-        actions.append(edit_select(questions, texts))
+        actions.append(edit_select(questions, texts, Phase.VERDICT.value))
     else:
-        actions.append(button(texts.text("change_answer"), v.BACK, "back"))
-    actions.append(restart_button(texts))
+        back = v.encode("b", Phase.VERDICT.value)
+        actions.append(button(texts.text("change_answer"), v.BACK, back))
+    actions.append(restart_button(texts, Phase.VERDICT.value))
     actions.append(button(texts.ui("share"), v.SHARE, "share"))
     blocks.append(kit.actions(actions))
     blocks.extend(extras)

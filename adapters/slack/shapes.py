@@ -22,7 +22,7 @@ _OBJECTS = (
     *("event", "view", "message", "previous_message", "item", "assistant_thread"),
     "selected_option",
 )
-_OTHER_OBJECTS = ("container", "state", "function_data", "tokens")
+_OTHER_OBJECTS = ("container", "function_data", "tokens")
 _STRINGS = (
     *("type", "team_id", "user_id", "enterprise_id", "channel_id", "app_installed_team_id"),
     *("response_url", "trigger_id", "callback_id", "private_metadata", "thread_ts"),
@@ -68,6 +68,8 @@ def _fields(d: Body, where: str, depth: int) -> str | None:
     for key in (*_OBJECTS, *_OTHER_OBJECTS):
         if not _is(d.get(key), dict):
             return f"{where}{key} is not an object"
+    if not (_is(d.get("state"), dict) or isinstance(d.get("state"), str)):  # a dialog's: text
+        return f"{where}state is neither an object nor a string"
     for key in _STRINGS:
         if not _is(d.get(key), str):
             return f"{where}{key} is not a string"
@@ -150,6 +152,16 @@ def _shortcut(body: Body) -> str | None:
     return None
 
 
+def _callback(body: Body) -> str | None:
+    """A legacy message button (``interactive_message``) or dialog: what Bolt matches on."""
+    return None if _text(body.get("callback_id")) else "callback_id missing"
+
+
+def _suggestion(body: Body) -> str | None:
+    """An external select asking for its options (``block_suggestion``)."""
+    return None if _text(body.get("action_id")) else "action_id missing"
+
+
 def _interactive(check: Check) -> Check:
     return lambda body: _actor(body) or check(body)
 
@@ -182,7 +194,13 @@ _INTERACTIVE: dict[str, Check] = {
     "view_closed": _interactive(_view),
     "shortcut": _interactive(_shortcut),
     "message_action": _interactive(_shortcut),
+    "block_suggestion": _interactive(_suggestion),
+    "interactive_message": _interactive(_callback),
+    "dialog_submission": _interactive(_callback),
+    "dialog_cancellation": _interactive(_callback),
+    "dialog_suggestion": _interactive(_callback),
 }
+"""Every interactive payload Slack documents: écoute answers some, acknowledges the rest."""
 _EVENTS_API: dict[str, Check] = {
     "url_verification": _url_verification,
     "event_callback": _event_callback,

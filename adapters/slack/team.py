@@ -25,6 +25,7 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import delivery, kit
+from adapters.slack import values as v
 from adapters.slack.blocks import Message, button, context, section
 from adapters.slack.delivery import DeliveryError
 from adapters.slack.dialogue import Dialogue
@@ -240,7 +241,10 @@ class SlackTeam:
         texts = self.team.texts(await self.d.lang(origin), REFS)
         key = origin.key
         rounds = await self.team.rounds.rounds(key.platform, key.workspace)
-        wanted = next((int(w) for w in words if w.isdigit()), None)
+        wanted = v.whole_number(words[0]) if words else None
+        if words and (wanted is None or len(words) > 1):
+            await self.d.tell(origin, texts.notice("export_usage"))
+            return
         if wanted is not None:
             rounds = [r for r in rounds if r.id == wanted]
         elif origin.command_channel:

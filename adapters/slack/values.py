@@ -16,10 +16,11 @@ SELECT = "ecoute.select"  # static_select for one choice among many: options a:<
 TICK = "ecoute.tick"  # checkboxes / multi select for several choices: options c:<q>:<c>
 MANY = "ecoute.many"  # the button that confirms the ticked choices: m:<q>
 MODAL = "ecoute.modal"  # opens the modal for a typed answer: t:<q>
-EDIT = "ecoute.edit"  # review buttons and the verdict's select: e:<q>
+EDIT = "ecoute.edit"  # review buttons and the verdict's select: e:<q>:<view they are on>
 BACK = "ecoute.back"
 CONFIRM = "ecoute.confirm"
-RESTART = "ecoute.restart"
+RESTART = "ecoute.restart"  # value r:<view>, the view it was shown on (review, verdict)
+RESTART_TAG = "r"
 START = "ecoute.start"
 SHARE = "ecoute.share"
 
@@ -27,6 +28,10 @@ TEXT_VIEW = "ecoute.text"  # callback_id of the typed-answer modal
 SHARE_VIEW = "ecoute.share"  # callback_id of the share modal
 ANSWER_BLOCK, ANSWER_INPUT = "answer", "value"
 CHANNEL_BLOCK, CHANNEL_INPUT = "channel", "value"
+
+OURS = re.compile(r"^[eé]coute", re.IGNORECASE)
+"""Any action id écoute wrote, in this version or an older one (``ecoute_answer``)."""
+_WHOLE = re.compile(r"[0-9]{1,18}")
 
 ANY_ANSWER = re.compile(rf"^{re.escape(ANSWER)}(\.\d+)?$")
 ANY_EDIT = re.compile(rf"^{re.escape(EDIT)}(\.\d+)?$")
@@ -39,6 +44,17 @@ def numbered(action: str, index: int) -> str:
 
 def encode(tag: str, question: str, choice: str | None = None) -> str:
     return f"{tag}:{question}" if choice is None else f"{tag}:{question}:{choice}"
+
+
+def whole_number(text: object) -> int | None:
+    """``text`` as a whole number written in ASCII digits (``12``), else ``None``.
+
+    Not ``str.isdigit``: it says yes to ``²`` or ``١`` (which ``int`` refuses or reads as
+    another number than the user sees).
+    """
+    if not isinstance(text, str) or not _WHOLE.fullmatch(text):
+        return None
+    return int(text)
 
 
 @dataclass(frozen=True, slots=True)

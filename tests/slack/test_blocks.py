@@ -143,11 +143,11 @@ def test_review_with_edit_buttons_and_a_fallback_for_huge_reviews(lang: str) -> 
     payload = review_message(review_view(SCHEMA, CATALOG, conv, slack_mrkdwn_escape), texts)
     blocks = payload.payload()["blocks"]
     valid_blocks(blocks)
-    assert v.encode("e", "honesty") in element_values(blocks)
+    assert v.encode("e", "honesty", "review") in element_values(blocks)
     items = tuple(ReviewItem(f"q{i}", f"Label {i}", "answer") for i in range(80))
     huge = review_message(ReviewView("Review", "Check", items), texts).payload()["blocks"]
     valid_blocks(huge)
-    assert v.encode("e", "q79") in element_values(huge)
+    assert v.encode("e", "q79", "review") in element_values(huge)
 
 
 def test_the_50_block_limit_is_enforced_before_sending() -> None:
@@ -197,7 +197,7 @@ def test_verdicts_validate_with_every_part(lang: str, case: str) -> None:
     assert all(w.text in text for w in view.warnings)
     assert all(a.text in text for a in view.alternatives)
     values = element_values(blocks)
-    assert v.encode("e", "presence.facebook") in values
+    assert v.encode("e", "presence.facebook", "verdict") in values
     assert "share" in values
     shared = shared_message(view, texts, "U0001").payload()["blocks"]
     valid_blocks(shared)

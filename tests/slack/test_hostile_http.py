@@ -206,12 +206,13 @@ async def test_a_body_over_the_size_limit_is_refused(harness: Harness) -> None:
 
 
 async def test_what_no_listener_takes_is_acknowledged_not_retried(harness: Harness) -> None:
-    """An event écoute is not subscribed to, a button of an older version: 200 (Bolt's 404
-    would make Slack retry the event, and show the user an error for the click)."""
+    """An event écoute is not subscribed to, another app's button: 200 (Bolt's 404 would
+    make Slack retry the event, and show the user an error for the click). An older écoute's
+    button gets a note instead (tests/slack/test_outdated_buttons.py)."""
     reaction = {"type": "reaction_added", "user": "U0000001", "reaction": "tada"}
     status, _ = await harness.http.send("event", rq.event_callback(TEAM, reaction))
     assert status == 200
-    old = {"type": "button", "action_id": "ecoute_v0_answer", "value": "x", "block_id": "b"}
+    old = {"type": "button", "action_id": "another_app_answer", "value": "x", "block_id": "b"}
     click = rq.block_actions(TEAM, "U0000001", old, message=None, channel=None, response_url="")
     status, _ = await harness.http.send("interactive", click)
     assert status == 200

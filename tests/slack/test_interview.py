@@ -104,7 +104,7 @@ async def test_review_edit_then_verdict_edit_and_restart(harness: Harness) -> No
     await user.command("start")
     review, _ = await answer_all(user, BURRITO, await user.next_live())
     # Change one answer from the review: its question comes back, then the review again.
-    await user.click(review, v.encode("e", "bought_growth"))
+    await user.click(review, v.encode("e", "bought_growth", "review"))
     question = await user.next_live(after=review["ts"])
     assert question_ids(question) == {"bought_growth"}
     assert not is_live(fake.messages[user.dm][-2]["blocks"])  # the old review lost its buttons
@@ -116,14 +116,14 @@ async def test_review_edit_then_verdict_edit_and_restart(harness: Harness) -> No
     warnings = str(verdict["blocks"])
     assert "paid for followers" in warnings
     # From the verdict: the "change an answer" select edits, and the verdict comes back.
-    await user.click(verdict, v.encode("e", "bought_growth"))
+    await user.click(verdict, v.encode("e", "bought_growth", "verdict"))
     question = await user.next_live(after=verdict["ts"])
     await user.click(question, v.encode("a", "bought_growth", "no"))
     again = await user.next_live(after=question["ts"])
     assert kind_of(again) == "verdict"
     assert "paid for followers" not in str(again["blocks"])
     # Start again: the first question, with the notice.
-    await user.click(again, "restart")
+    await user.click(again, v.encode(v.RESTART_TAG, "verdict"))
     first = await user.next_live(after=again["ts"])
     assert question_ids(first) == {"business_model"}
     assert "Starting again" in str(first["blocks"])

@@ -1,0 +1,69 @@
+"""Installs in many workspaces: a request from a workspace where écoute is not installed.
+
+Bolt's own answer to it is an English apology ("We apologize, but for some unknown reason…")
+and an ERROR line per request. This middleware runs just before Bolt's authorization and
+answers first: the user reads, in their language (their conversation's, else the default),
+that écoute isn't installed in this workspace; the log gets one warning line.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
+
+from adapters.slack import delivery
+from adapters.slack.delivery import DeliveryError
+
+log = logging.getLogger(__name__)
+
+NO_TOKEN_NEEDED = ("app_uninstalled", "tokens_revoked", "team_access_revoked")
+"""Events Bolt handles without a token (the installation may be gone already)."""
+Say = Callable[[str | None, str | None], Awaitable[str]]
+"""The "not installed" text for (team, user), in that user's language."""
+Spawn = Callable[[Coroutine[Any, Any, None]], object]
+"""Runs work after the ack (the app's background tasks)."""
+
+
+class InstalledOnly(AsyncMiddleware):
+    """Let a request through only from a workspace (or org) with an installation."""
+
+    def __init__(self, store: AsyncInstallationStore, say: Say, spawn: Spawn) -> None:
+        self.store, self.say, self.spawn = store, say, spawn
+
+    async def async_process(
+        self,
+        *,
+        req: AsyncBoltRequest,
+        resp: BoltResponse,
+        next: Callable[[], Awaitable[BoltResponse]],  # Bolt calls it so
+    ) -> BoltResponse | None:
+        body = req.body if isinstance(req.body, dict) else {}
+        event = body.get("event")
+        kind = event.get("type") if isinstance(event, dict) else None
+        if body.get("type") in ("url_verification", "ssl_check") or kind in NO_TOKEN_NEEDED:
+            return await next()
+        context = req.context
+        bot = await self.store.async_find_bot(
+            enterprise_id=context.enterprise_id,
+            team_id=context.team_id,
+            is_enterprise_install=bool(context.is_enterprise_install),
+        )
+        if bot is not None:
+            return await next()
+        where = context.team_id or context.enterprise_id
+        log.warning("Slack request from %s, where écoute is not installed: ignored", where)
+        if context.response_url:  # a command or a click: a private answer where it was made
+            self.spawn(self.tell(context.response_url, where, context.user_id))
+        return BoltResponse(status=200, body="")
+
+    async def tell(self, url: str, team: str | None, user: str | None) -> None:
+        try:
+            await delivery.respond(url, await self.say(team, user))
+        except DeliveryError as exc:
+            log.info("not-installed note not shown: %s", exc)
