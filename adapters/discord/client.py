@@ -16,13 +16,18 @@ from discord.http import Route
 from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.discord.commands import CatalogTranslator, build_group
-from adapters.discord.components import EcouteButton, EcouteChannelSelect, EcouteSelect
+from adapters.discord.components import (
+    EcouteButton,
+    EcouteChannelSelect,
+    EcouteSelect,
+    known_shape,
+)
 from adapters.discord.escape import discord_escape
 from adapters.discord.followups import Followups
-from adapters.discord.guard import guard_parsers
+from adapters.discord.guard import guard_frames, guard_parsers
 from adapters.discord.handlers import Handler
-from adapters.discord.ids import FOLLOWUP_ACTIONS, TEAM_ACTIONS, CustomId
-from adapters.discord.modal import persistent_modal
+from adapters.discord.ids import FOLLOWUP_ACTIONS, TEAM_ACTIONS, CustomId, is_ours, outdated_lang
+from adapters.discord.modal import MODAL_ID, persistent_modal
 from adapters.discord.rounds import SWEEP_EVERY, Rounds
 from adapters.discord.sync import SyncLedger, sync_commands
 from adapters.discord.team import TeamHandler
@@ -84,6 +89,7 @@ class EcouteClient(discord.Client):
             intents=minimal_intents(), allowed_mentions=discord.AllowedMentions.none(), **options
         )
         guard_parsers(self._connection.parsers)  # a malformed event must not end the process
+        guard_frames(self._connection)  # nor a malformed frame the gateway session
         self.core = core
         self.texts = Texts(core.catalog)
         self.service = core.service(escape=discord_escape)
@@ -155,6 +161,22 @@ class EcouteClient(discord.Client):
 
     async def on_ready(self) -> None:
         log.info("connected to Discord as %s (%d servers)", self.user, len(self.guilds))
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        """A click or a form with an écoute custom_id of no shape this version knows (a
+        message from an older one, or a component of another type than its id says): it
+        matches no component, and discord.py would leave it unanswered."""
+        data: Any = interaction.data if isinstance(interaction.data, dict) else {}
+        custom_id = data.get("custom_id")
+        if not isinstance(custom_id, str) or not is_ours(custom_id):
+            return
+        if interaction.type is discord.InteractionType.component:
+            if known_shape(data.get("component_type"), custom_id):
+                return
+        elif interaction.type is not discord.InteractionType.modal_submit or custom_id == MODAL_ID:
+            return
+        log.info("an out-of-date component in interaction %s: %.100s", interaction.id, custom_id)
+        await self.handler.outdated(interaction, outdated_lang(custom_id))
 
     async def on_ecoute_component(
         self, interaction: discord.Interaction[Any], custom_id: CustomId, values: list[str]

@@ -4,6 +4,11 @@ described in every language.
 Names and descriptions come from ``prompts/<lang>/discord.toml`` (``[command]``): the
 reference language gives the default texts, and :class:`CatalogTranslator` gives Discord the
 others as localisations.
+
+Discord checks option values against the registration it shows, which may be an older one
+(another type, another range), and discord.py passes them on as they came: each value is
+checked here against what this version registers, and one it does not allow reaches the
+command as :class:`Unusable` (the command then answers with its usage).
 """
 
 from __future__ import annotations
@@ -27,20 +32,61 @@ OnCommand = Callable[[discord.Interaction[Any], Event | Forget], Awaitable[None]
 
 
 @dataclass(frozen=True, slots=True)
+class Unusable:
+    """An option value this version's registration does not allow (see the module
+    docstring), as the member gave it."""
+
+    word: str
+    whole: bool = False
+    """A whole number out of the range (rather than a value of another type)."""
+
+
+@dataclass(frozen=True, slots=True)
 class TeamOptions:
-    """What ``/ecoute team`` was given (``None``: left out)."""
+    """What ``/ecoute team`` was given (``None``: left out; ``unusable``: the first value
+    that is not of its option's type or range)."""
 
     named: bool | None = None
     people: str | None = None
     days: int | None = None
+    unusable: Unusable | None = None
 
 
 OnTeam = Callable[[discord.Interaction[Any], TeamOptions], Awaitable[None]]
-OnExport = Callable[[discord.Interaction[Any], int | None], Awaitable[None]]
-OnPoll = Callable[[discord.Interaction[Any], int | None], Awaitable[None]]
+OnExport = Callable[[discord.Interaction[Any], int | Unusable | None], Awaitable[None]]
+OnPoll = Callable[[discord.Interaction[Any], int | Unusable | None], Awaitable[None]]
 """``/ecoute poll [days]`` (``None``: left out)."""
 OnRemindOff = Callable[[discord.Interaction[Any]], Awaitable[None]]
 MAX_DAYS = 30
+MAX_ID = 2**63 - 1
+"""The largest id a database stores (SQLite's INTEGER, PostgreSQL's BIGINT)."""
+WORD = 40
+"""How much of an unusable value the usage note repeats."""
+
+
+def whole_number(value: object, low: int, high: int) -> int | Unusable | None:
+    """``value`` when it is a whole number from ``low`` to ``high``; ``None`` left out."""
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if low <= value <= high else Unusable(str(value)[:WORD], whole=True)
+    return Unusable(str(value)[:WORD])
+
+
+def team_options(named: object, people: object, days: object) -> TeamOptions:
+    """``/ecoute team``'s options, each checked against its type and range."""
+    checked = whole_number(days, 1, MAX_DAYS)
+    for value, kind in ((named, bool), (people, str)):
+        if value is not None and not isinstance(value, kind):
+            return TeamOptions(unusable=Unusable(str(value)[:WORD]))
+    if isinstance(checked, Unusable):
+        return TeamOptions(unusable=checked)
+    return TeamOptions(
+        named if isinstance(named, bool) else None,
+        people if isinstance(people, str) else None,
+        checked,
+    )
+
 
 SUBCOMMANDS: dict[str, Event | Forget] = {
     "start": Start(),
@@ -112,7 +158,7 @@ def build_group(
         )
 
     async def lang(interaction: discord.Interaction, language: str) -> None:
-        await on_command(interaction, SetLanguage(language))
+        await on_command(interaction, SetLanguage(str(language)[:WORD]))  # the core says which
 
     choices = [
         Choice(name=locale_str(texts.plain(code, f"language.{code}")), value=code)
@@ -146,7 +192,7 @@ def _team_command(
         people: str | None = None,
         days: app_commands.Range[int, 1, MAX_DAYS] | None = None,
     ) -> None:
-        await on_team(interaction, TeamOptions(named, people, days))
+        await on_team(interaction, team_options(named, people, days))
 
     options = ("named", "people", "days")
     team = app_commands.describe(**{o: text(f"team.{o}.description") for o in options})(team)
@@ -163,7 +209,7 @@ def _export_command(
         interaction: discord.Interaction,
         round_id: app_commands.Range[int, 1] | None = None,
     ) -> None:
-        await on_export(interaction, round_id)
+        await on_export(interaction, whole_number(round_id, 1, MAX_ID))
 
     export = app_commands.describe(round_id=text("export.round.description"))(export)
     export = app_commands.rename(round_id=text("export.round.option"))(export)
@@ -179,7 +225,7 @@ def _poll_command(
         interaction: discord.Interaction,
         days: app_commands.Range[int, 1, POLL_MAX_DAYS] | None = None,
     ) -> None:
-        await on_poll(interaction, days)
+        await on_poll(interaction, whole_number(days, 1, POLL_MAX_DAYS))
 
     poll = app_commands.describe(days=text("poll.days.description"))(poll)
     poll = app_commands.rename(days=text("poll.days.option"))(poll)

@@ -24,6 +24,19 @@ from bot.views import QuestionView, ReviewView, VerdictView
 
 MAX_BUTTONS = 5
 
+_SHAPES = {
+    discord.ComponentType.button.value: re.compile(ids.BUTTON_TEMPLATE),
+    discord.ComponentType.string_select.value: re.compile(ids.SELECT_TEMPLATE),
+    discord.ComponentType.channel_select.value: re.compile(ids.CHANNEL_TEMPLATE),
+}
+
+
+def known_shape(component_type: object, custom_id: str) -> bool:
+    """Whether a component of that type with that custom_id is one of écoute's components
+    (the others are out of date: :meth:`EcouteClient.on_interaction` answers them)."""
+    shape = _SHAPES.get(component_type) if isinstance(component_type, int) else None
+    return shape is not None and shape.fullmatch(custom_id) is not None
+
 
 @runtime_checkable
 class Sink(Protocol):
@@ -57,21 +70,30 @@ class EcouteButton(ui.DynamicItem[ui.Button[ui.View]], template=ids.BUTTON_TEMPL
     """A button whose custom_id says what it answers."""
 
     def __init__(
-        self, cid: CustomId, label: str, *, style: ButtonStyle = ButtonStyle.secondary, row: int
+        self,
+        cid: CustomId,
+        label: str,
+        *,
+        style: ButtonStyle = ButtonStyle.secondary,
+        row: int,
+        inert: bool = False,
     ) -> None:
         super().__init__(ui.Button(label=label, style=style, custom_id=str(cid)), row=row)
         self.cid = cid
+        self.inert = inert
+        """On a component of another type: out of date, answered as such elsewhere."""
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: ui.Item[Any], match: re.Match[str], /
     ) -> EcouteButton:
-        label = item.label if isinstance(item, ui.Button) else None
-        style = item.style if isinstance(item, ui.Button) else ButtonStyle.secondary
-        return cls(_parsed(match), label or "", style=style, row=0)
+        if not isinstance(item, ui.Button):  # answered as out of date (known_shape)
+            return cls(_parsed(match), "", row=0, inert=True)
+        return cls(_parsed(match), item.label or "", style=item.style, row=0)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await _dispatch(interaction, self.cid, [])
+        if not self.inert:
+            await _dispatch(interaction, self.cid, [])
 
 
 class EcouteSelect(ui.DynamicItem[ui.Select[ui.View]], template=ids.SELECT_TEMPLATE):
@@ -86,6 +108,7 @@ class EcouteSelect(ui.DynamicItem[ui.Select[ui.View]], template=ids.SELECT_TEMPL
         min_values: int = 1,
         max_values: int = 1,
         row: int,
+        inert: bool = False,
     ) -> None:
         select: ui.Select[ui.View] = ui.Select(
             custom_id=str(cid),
@@ -96,13 +119,15 @@ class EcouteSelect(ui.DynamicItem[ui.Select[ui.View]], template=ids.SELECT_TEMPL
         )
         super().__init__(select, row=row)
         self.cid = cid
+        self.inert = inert
+        """On a component of another type: out of date, answered as such elsewhere."""
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: ui.Item[Any], match: re.Match[str], /
     ) -> EcouteSelect:
-        if not isinstance(item, ui.Select):
-            raise TypeError("an écoute select custom_id on something else than a select")
+        if not isinstance(item, ui.Select):  # answered as out of date (known_shape)
+            return cls(_parsed(match), [], row=0, inert=True)
         return cls(
             _parsed(match),
             list(item.options),
@@ -113,7 +138,8 @@ class EcouteSelect(ui.DynamicItem[ui.Select[ui.View]], template=ids.SELECT_TEMPL
         )
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await _dispatch(interaction, self.cid, list(self.item.values))
+        if not self.inert:
+            await _dispatch(interaction, self.cid, list(self.item.values))
 
 
 class EcouteChannelSelect(ui.DynamicItem[ui.ChannelSelect[ui.View]], template=ids.CHANNEL_TEMPLATE):
@@ -126,6 +152,7 @@ class EcouteChannelSelect(ui.DynamicItem[ui.ChannelSelect[ui.View]], template=id
         placeholder: str | None = None,
         channel_types: list[discord.ChannelType] | None = None,
         row: int,
+        inert: bool = False,
     ) -> None:
         select: ui.ChannelSelect[ui.View] = ui.ChannelSelect(
             custom_id=str(cid),
@@ -136,20 +163,23 @@ class EcouteChannelSelect(ui.DynamicItem[ui.ChannelSelect[ui.View]], template=id
         )
         super().__init__(select, row=row)
         self.cid = cid
+        self.inert = inert
+        """On a component of another type: out of date, answered as such elsewhere."""
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: ui.Item[Any], match: re.Match[str], /
     ) -> EcouteChannelSelect:
-        if not isinstance(item, ui.ChannelSelect):
-            raise TypeError("an écoute channel select custom_id on something else")
+        if not isinstance(item, ui.ChannelSelect):  # answered as out of date (known_shape)
+            return cls(_parsed(match), row=0, inert=True)
         return cls(
             _parsed(match), placeholder=item.placeholder, channel_types=item.channel_types, row=0
         )
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        picked = [str(getattr(value, "id", value)) for value in self.item.values]
-        await _dispatch(interaction, self.cid, picked)
+        if not self.inert:
+            picked = [str(getattr(value, "id", value)) for value in self.item.values]
+            await _dispatch(interaction, self.cid, picked)
 
 
 def question_components(q: QuestionView, lang: str, user: str, texts: Texts) -> ui.View:
@@ -192,20 +222,22 @@ def question_components(q: QuestionView, lang: str, user: str, texts: Texts) -> 
 
 
 def review_components(r: ReviewView, lang: str, user: str, texts: Texts) -> ui.View:
-    """A select to change any answer, Confirm, and Back to the last question."""
+    """A select to change any answer, Confirm, and Back to the last question (each saying
+    it is the review's: the core refuses it once the review is gone)."""
     view = ui.View(timeout=None)
     options = [
         SelectOption(label=plain_label(i.label), value=i.question_id)
         for i in r.items[: limits.OPTIONS]
     ]
     if options:
-        edit = CustomId(Action.EDIT, lang, user)
+        edit = CustomId(Action.EDIT, lang, user, ids.REVIEW)
         view.add_item(EcouteSelect(edit, options, placeholder=texts.ui(lang, "edit"), row=0))
-    confirm = CustomId(Action.CONFIRM, lang, user)
+    confirm = CustomId(Action.CONFIRM, lang, user, ids.REVIEW)
     view.add_item(
         EcouteButton(confirm, texts.ui(lang, "confirm"), style=ButtonStyle.success, row=1)
     )
-    view.add_item(EcouteButton(CustomId(Action.BACK, lang, user), texts.ui(lang, "back"), row=1))
+    back = CustomId(Action.BACK, lang, user, ids.REVIEW)
+    view.add_item(EcouteButton(back, texts.ui(lang, "back"), row=1))
     return view
 
 
@@ -224,13 +256,13 @@ def verdict_components(
         for i in v.answers[: limits.OPTIONS]
     ]
     if options:
-        edit = CustomId(Action.EDIT, lang, user)
+        edit = CustomId(Action.EDIT, lang, user, ids.VERDICT)
         placeholder = texts.plain(lang, "verdict.change")
         view.add_item(EcouteSelect(edit, options, placeholder=placeholder, row=0))
     else:
-        change = CustomId(Action.BACK, lang, user)
+        change = CustomId(Action.BACK, lang, user, ids.VERDICT)
         view.add_item(EcouteButton(change, texts.plain(lang, "verdict.change"), row=1))
-    restart = CustomId(Action.RESTART, lang, user)
+    restart = CustomId(Action.RESTART, lang, user, ids.VERDICT)
     view.add_item(EcouteButton(restart, texts.ui(lang, "restart"), style=ButtonStyle.danger, row=1))
     share = CustomId(Action.SHARE, lang, user)
     view.add_item(EcouteButton(share, texts.ui(lang, "share"), style=ButtonStyle.primary, row=1))

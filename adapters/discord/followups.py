@@ -17,6 +17,7 @@ from typing import Any
 
 import discord
 
+from adapters.discord.commands import Unusable
 from adapters.discord.exchange import Exchange, Slow
 from adapters.discord.followup_views import (
     checkin_message,
@@ -42,7 +43,7 @@ from bot.checkin import CheckinService, Question, Result
 from bot.conversation import Phase
 from bot.events import ConversationKey, Start
 from bot.live import converge
-from bot.poll import DEFAULT_DAYS, Poll, PollService, PollView, Voted
+from bot.poll import DEFAULT_DAYS, NOWHERE, Poll, PollService, PollView, Voted, normalise
 from bot.schedule import CHECKIN, POLL_CLOSE, REMIND, Job, Scheduler, key_ref, ref_key
 from bot.service import ConversationService
 from bot.store import StoreUnavailable
@@ -96,13 +97,18 @@ class Followups:
 
     # -- /ecoute poll, /ecoute remind off ------------------------------------------------------
 
-    async def command_poll(self, interaction: discord.Interaction[Any], days: int | None) -> None:
+    async def command_poll(
+        self, interaction: discord.Interaction[Any], days: int | Unusable | None
+    ) -> None:
         """Post a poll in this channel, open ``days`` (7 if left out)."""
         exchange = Exchange(interaction, self.budget)
         lang = self.texts.pick(locale_of(interaction))
         async with answering(exchange, self.handler, lang):
             if interaction.guild_id is None or interaction.channel_id is None:
                 await exchange.notice(self.polls.text(lang, "notice.channel_only"))
+                return
+            if isinstance(days, Unusable):
+                await exchange.notice(self.polls.text(lang, "notice.usage", word=days.word))
                 return
             key = conversation_key(interaction)
             channel = str(interaction.channel_id)
@@ -160,12 +166,16 @@ class Followups:
             return
         key, poll_id = conversation_key(interaction), int(cid.choice)
 
-        async def work() -> Voted:
+        async def work() -> tuple[str, Voted]:
             lang = await self.service.language(key, locale=locale_of(interaction))
-            return await self.polls.vote(key, poll_id, values, lang)
+            return lang, await self.polls.vote(key, poll_id, values, lang)
 
-        voted = await exchange.run(work(), Slow.THINKING)
-        await exchange.notice(voted.text)
+        lang, voted = await exchange.run(work(), Slow.THINKING)
+        said = voted.text
+        if voted.ok and NOWHERE in values and NOWHERE not in normalise(values, values):
+            nowhere = self.polls.label(lang, NOWHERE)  # it went with others: they were kept
+            said += "\n" + self.texts.text(lang, "poll.nowhere_alone", nowhere=nowhere)
+        await exchange.notice(said)
         if voted.ok:
             await self.settle(key, poll_id)
 

@@ -3,6 +3,11 @@
 Each handler answers its interaction exactly once within 3 s (see :class:`Exchange`), maps
 a database outage to the core's "try again" text, and logs anything unexpected after telling
 the user something went wrong — never a silent "This interaction failed".
+
+A click on an interview message never creates a conversation: when there is none any more
+(``/ecoute forget``, or deleted past retention), the message loses its controls and says so.
+A button too old to say what it was for (:attr:`CustomId.viewless`, or an ``ec:`` id of no
+known shape) gets "this button is out of date" and where the member is now.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from typing import Any, Protocol
 
 import discord
@@ -20,20 +26,19 @@ from adapters.discord.messages import Extras, reply_message, shared_message, tex
 from adapters.discord.modal import answer_modal
 from adapters.discord.texts import Texts
 from bot.chat import Forget, failure
+from bot.errors import NoConversation
 from bot.events import Answer, Back, Confirm, ConversationKey, Edit, Event, Restart, Start
 from bot.schema import Schema
 from bot.service import ConversationService
 from bot.team.service import Outcome
-from bot.views import Reply, VerdictView
+from bot.views import CodedText, Reply, VerdictView
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "discord"
 
-_SIMPLE: dict[Action, Event] = {
-    Action.RESTART: Restart(),
-    Action.CONFIRM: Confirm(),
-}
+EPHEMERAL = 64
+"""A message's flag: only the member it answered sees it (their interview)."""
 
 
 def conversation_key(interaction: discord.Interaction[Any]) -> ConversationKey:
@@ -94,6 +99,8 @@ class Handler:
         async with answering(exchange, self, cid.lang):
             if not cid.belongs_to(interaction.user.id):
                 await exchange.notice(self.texts.text(cid.lang, "not_yours"))
+            elif cid.viewless:
+                await self._outdated(exchange, cid.lang)
             elif cid.action is Action.TYPE:  # a modal must be the first response: no I/O first
                 question = self.schema.question(cid.question)
                 user = str(interaction.user.id)
@@ -104,7 +111,26 @@ class Handler:
             elif cid.action is Action.OWN:
                 await self.turn(exchange, Start(), new_message=True)
             else:
-                await self.turn(exchange, _event(cid, values), new_message=False)
+                await self.turn(exchange, _event(cid, values), new_message=False, create=False)
+
+    async def outdated(self, interaction: discord.Interaction[Any], lang: str | None) -> None:
+        """A click or a form whose écoute custom_id has no shape this version knows (``lang``:
+        the language it still names, if any)."""
+        exchange = Exchange(interaction, self.budget)
+        lang = lang if lang in self.texts.languages else self.texts.pick(locale_of(interaction))
+        async with answering(exchange, self, lang):
+            await self._outdated(exchange, lang)
+
+    async def _outdated(self, exchange: Exchange, lang: str) -> None:
+        """ "This button is out of date", and where the member is: in place of their own
+        private message (the interview it showed, as it is now), else in a private note (a
+        public message's button belongs to no one's interview in particular)."""
+        message = exchange.interaction.message
+        if message is not None and message.flags.value & EPHEMERAL:
+            note = CodedText("outdated", self.texts.text(lang, "outdated"))
+            await self.turn(exchange, Start(), new_message=False, create=False, note=note)
+        else:
+            await exchange.notice(self.texts.text(lang, "outdated_elsewhere"))
 
     async def modal(
         self, interaction: discord.Interaction[Any], cid: CustomId | None, value: str
@@ -119,7 +145,7 @@ class Handler:
                 await exchange.notice(self.texts.text(cid.lang, "not_yours"))
             else:
                 event = Answer(value, question=cid.question or None)
-                await self.turn(exchange, event, new_message=False)
+                await self.turn(exchange, event, new_message=False, create=False)
 
     async def turn(
         self,
@@ -128,21 +154,29 @@ class Handler:
         *,
         new_message: bool,
         key: ConversationKey | None = None,
+        create: bool = True,
+        note: CodedText | None = None,
     ) -> None:
         """One turn of ``key``'s interview (the clicker's by default), shown in a new private
         message or in place of the clicked one; a new or changed verdict is then counted
-        where it counts (:attr:`after`)."""
+        where it counts (:attr:`after`). ``create=False`` (a click on an interview message):
+        :class:`NoConversation` rather than create the conversation (:func:`answering` then
+        tells the member). ``note`` takes the place of any notice the core gives."""
         interaction = exchange.interaction
         key = key or conversation_key(interaction)
 
         async def work() -> tuple[Reply, Sequence[Outcome]]:
-            reply = await self.service.handle(key, event, locale=locale_of(interaction))
+            reply = await self.service.handle(
+                key, event, locale=locale_of(interaction), create=create
+            )
             outcomes: Sequence[Outcome] = ()
             if self.after is not None and isinstance(reply.view, VerdictView) and reply.changed:
                 outcomes = await self.after.counted(key)
             return reply, outcomes
 
         reply, outcomes = await exchange.run(work(), Slow.THINKING if new_message else Slow.UPDATE)
+        if note is not None:
+            reply = replace(reply, notices=(note,))
         message = reply_message(reply, str(interaction.user.id), self.texts, self.extras)
         if new_message:
             await exchange.send(message)
@@ -166,10 +200,14 @@ class Handler:
 
 
 def _event(cid: CustomId, values: list[str]) -> Event:
-    if cid.action in _SIMPLE:
-        return _SIMPLE[cid.action]
-    if cid.action is Action.BACK:  # from a question: a second click on it is stale
-        return Back(cid.question or None)
+    """The core event of a click; Back, Change and Start again say which view they were on
+    (a second click on the same one, or a click on an older message, is then stale)."""
+    if cid.action is Action.CONFIRM:
+        return Confirm()
+    if cid.action is Action.RESTART:
+        return Restart(view=cid.view)
+    if cid.action is Action.BACK:
+        return Back(view=cid.view)
     if cid.action is Action.CHOICE:
         return Answer(cid.choice, question=cid.question)
     if cid.action is Action.NONE:
@@ -177,15 +215,18 @@ def _event(cid: CustomId, values: list[str]) -> Event:
     if cid.action is Action.SELECT:
         return Answer(tuple(values), question=cid.question)
     if cid.action is Action.EDIT and values:
-        return Edit(values[0])
+        return Edit(values[0], view=cid.view)
     return Start()
 
 
 @asynccontextmanager
 async def answering(exchange: Exchange, handler: Handler, lang: str) -> AsyncIterator[None]:
-    """Turn failures into a message for the user; log what they can't fix."""
+    """Turn failures into a message for the user; log what they can't fix. A click on the
+    interview of a conversation that is gone: the clicked message says so, without controls."""
     try:
         yield
+    except NoConversation:
+        await _tell(exchange, handler.texts.text(lang, "gone"), in_place=True)
     except discord.HTTPException:
         log.exception("Discord refused the response to interaction %s", exchange.interaction.id)
     except Exception as exc:  # the core's guard says what the user is told
@@ -193,8 +234,11 @@ async def answering(exchange: Exchange, handler: Handler, lang: str) -> AsyncIte
         await _tell(exchange, told.text)
 
 
-async def _tell(exchange: Exchange, text: str) -> None:
+async def _tell(exchange: Exchange, text: str, *, in_place: bool = False) -> None:
     try:
-        await exchange.notice(text)
+        if in_place:
+            await exchange.update(text_message(text))
+        else:
+            await exchange.notice(text)
     except discord.HTTPException:
         log.exception("could not tell the user about a failure")

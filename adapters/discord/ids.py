@@ -7,6 +7,13 @@ question the component belongs to (the core's stale-click check) and, last, the 
 choice id (empty where a component is not a choice: the values of a select carry them).
 Ids are schema ids, so the whole stays far below Discord's 100 characters (checked anyway).
 
+Back, Change (the select of answers), Start again and Confirm carry the view they are on in
+the question field — the question's id, ``review`` or ``verdict``
+(:func:`bot.conversation.view_key`): the core then refuses a click from any view but the
+live one. Ids made before that (``ec:b:en:111::``) still parse; the view they lack makes
+them out of date (:attr:`CustomId.viewless`), and so is an ``ec:`` id of no known shape
+(:func:`outdated_lang`).
+
 Team round buttons use the same grammar: the choice field holds the round's id and the
 question field the guild's id on buttons that may be clicked in a direct message (the
 invitation), where the interaction itself names no guild. Buttons in a guild channel ignore
@@ -26,6 +33,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+
+from bot.conversation import Phase
 
 PREFIX = "ec"
 
@@ -87,6 +96,15 @@ _ANY = re.compile(rf"{PREFIX}:(?P<action>[a-z]){_FIELDS}")
 ANYONE = "0"
 """The user field of components anyone may use (the shared verdict's button)."""
 
+REVIEW, VERDICT = Phase.REVIEW.value, Phase.VERDICT.value
+"""The view field of the review's and the verdict's components (a question's id on a
+question's)."""
+VIEW_ACTIONS = frozenset({Action.BACK, Action.EDIT, Action.RESTART})
+"""The interview's components whose events carry their view: the core refuses a click
+from any view but the live one (Confirm says ``review`` too, for the record: the core
+accepts it only on the review anyway)."""
+_LANG = re.compile(r"[a-z]{2,3}(?:-[A-Z]{2})?")
+
 
 @dataclass(frozen=True, slots=True)
 class CustomId:
@@ -103,6 +121,18 @@ class CustomId:
 
     def belongs_to(self, user_id: int) -> bool:
         return self.user in (ANYONE, str(user_id))
+
+    @property
+    def view(self) -> str:
+        """The view a Back, Change, Start again or Confirm was on (``""``: made before they
+        said, see :func:`viewless`)."""
+        return self.question
+
+    @property
+    def viewless(self) -> bool:
+        """A Back, Change or Start again from before they carried their view: which view
+        it was on can't be told, so it is out of date."""
+        return self.action in VIEW_ACTIONS and not self.view
 
     @property
     def round_id(self) -> int | None:
@@ -124,6 +154,20 @@ def followup_id(
 ) -> CustomId:
     """A follow-up component: ``ec:<action>:<lang>:<user>:<workspace>:<value>``."""
     return CustomId(action, lang, user, workspace, value)
+
+
+def is_ours(custom_id: object) -> bool:
+    """Whether a custom_id is écoute's, whatever its shape (``ec:…``)."""
+    return isinstance(custom_id, str) and custom_id.startswith(f"{PREFIX}:")
+
+
+def outdated_lang(custom_id: str) -> str | None:
+    """The language field of an écoute custom_id of no known shape, when it still has one
+    (``ec:z:fr:…`` -> ``fr``): what to answer it in."""
+    parts = custom_id.split(":")
+    if len(parts) > 2 and _LANG.fullmatch(parts[2]):
+        return parts[2]
+    return None
 
 
 def parse(custom_id: str) -> CustomId | None:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from typing import Any
 
 import discord
 
-from adapters.discord.commands import TeamOptions
+from adapters.discord.commands import TeamOptions, Unusable
 from adapters.discord.exchange import Exchange, Slow
 from adapters.discord.export import export_message, export_rounds
 from adapters.discord.handlers import PLATFORM, Handler, answering, conversation_key, locale_of
@@ -45,12 +45,40 @@ def discord_mention(word: str) -> str | None:
     return found.group(1) if found else None
 
 
-def option_words(options: TeamOptions) -> list[str]:
-    """The options as the words the core reads: ``named``, ``7d``, one word per mention."""
+def option_words(
+    options: TeamOptions, unaskable: Collection[str] = ()
+) -> tuple[list[str], list[str]]:
+    """The options as the words the core reads (``named``, ``7d``, one word per mention),
+    and the people mentioned who can't be asked (``unaskable``), left out of those words."""
     words = [NAMED_WORD] if options.named else []
     if options.days is not None:
         words.append(f"{options.days}d")
-    return words + _WORDS.findall(options.people or "")
+    left_out: list[str] = []
+    for word in _WORDS.findall(options.people or ""):
+        user = discord_mention(word)
+        if user is None or user not in unaskable:
+            words.append(word)
+        elif user not in left_out:
+            left_out.append(user)
+    return words, left_out
+
+
+def unaskable(interaction: discord.Interaction[Any]) -> set[str]:
+    """Who a round can't ask: the bot itself, and any other bot the command mentions
+    (Discord resolves the mentions of a string option, with ``bot``). Whoever opens the
+    round may name themselves, to answer too."""
+    found: set[str] = set()
+    client = interaction.client
+    for bot_id in (client.application_id, client.user.id if client.user else None):
+        if bot_id is not None:
+            found.add(str(bot_id))
+    data: Any = interaction.data if isinstance(interaction.data, dict) else {}
+    resolved = data.get("resolved")
+    users = resolved.get("users") if isinstance(resolved, dict) else None
+    for user_id, user in users.items() if isinstance(users, dict) else ():
+        if isinstance(user, dict) and user.get("bot") is True:
+            found.add(str(user_id))
+    return found
 
 
 class TeamHandler:
@@ -76,8 +104,16 @@ class TeamHandler:
             if interaction.guild_id is None or interaction.channel_id is None:
                 await exchange.notice(self.team.texts(lang, REFS).notice("channel_only"))
                 return
+            if options.unusable is not None:
+                await exchange.notice(self._usage(lang, options.unusable))
+                return
+            words, left_out = option_words(options, unaskable(interaction))
+            people = ", ".join(REFS.user(user) for user in left_out)
+            if left_out and not any(discord_mention(word) for word in words):
+                await exchange.notice(self.texts.trusted(lang, "team.nobody_left", people=people))
+                return
             key = conversation_key(interaction)
-            work = self._open(key, str(interaction.channel_id), option_words(options), interaction)
+            work = self._open(key, str(interaction.channel_id), words, interaction)
             lang, opened = await exchange.run(work, Slow.THINKING)
             if isinstance(opened, OptionError):
                 await exchange.notice(
@@ -88,9 +124,15 @@ class TeamHandler:
             if opened is None:
                 await exchange.notice(texts.notice("not_in_channel"))
                 return
-            await exchange.notice(texts.notice("opened"))
+            said = texts.notice("opened")
+            if left_out:
+                said += "\n" + self.texts.trusted(lang, "team.left_out", people=people)
+            await exchange.notice(said)
             for user in opened.invited:
                 await self.rounds.invite(replace(key, user=user), opened.round)
+
+    def _usage(self, lang: str, unusable: Unusable) -> str:
+        return str(self.team.conversations.text(lang, "team.notice.usage", word=unusable.word))
 
     async def _open(
         self,
@@ -195,7 +237,9 @@ class TeamHandler:
 
     # -- /ecoute export ---------------------------------------------------------------------
 
-    async def export(self, interaction: discord.Interaction[Any], round_id: int | None) -> None:
+    async def export(
+        self, interaction: discord.Interaction[Any], round_id: int | Unusable | None
+    ) -> None:
         exchange = Exchange(interaction, self.budget)
         lang = self.texts.pick(locale_of(interaction))
         async with answering(exchange, self.handler, lang):
@@ -205,6 +249,10 @@ class TeamHandler:
             async def work() -> Outgoing:
                 said = await self.team.conversations.language(key, locale=locale_of(interaction))
                 texts = self.team.texts(said, REFS)
+                if isinstance(round_id, Unusable):  # no such round: there is nothing to look up
+                    return text_message(
+                        texts.notice("not_found" if round_id.whole else "export_usage")
+                    )
                 found = await export_rounds(self.team, texts, key, round_id, admin=admin)
                 return export_message(self.team, found)
 

@@ -24,6 +24,11 @@ class Gateway:
         self._notify = notify
         self._url = url
 
+    @property
+    def sequence(self) -> int:
+        """The sequence number of the last dispatch sent."""
+        return self._seq
+
     async def serve(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
         await ws.prepare(request)

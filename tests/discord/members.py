@@ -77,6 +77,13 @@ class Member:
         """The same person, acting in their direct messages with the bot."""
         return Member(self.fake, self.id, self.user["username"], locale=self.locale, in_guild=False)
 
+    def payload(
+        self, kind: int, data: dict[str, Any], message: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Any interaction by this member, with the ``data`` given as is (a malformed one,
+        one of an older version of écoute)."""
+        return self._payload(kind, data, message)
+
     def _payload(
         self, kind: int, data: dict[str, Any], message: dict[str, Any] | None = None
     ) -> dict[str, Any]:

@@ -8,13 +8,23 @@ import pytest
 from discord import ButtonStyle, TextStyle, ui
 
 from adapters.discord import ids
-from adapters.discord.components import EcouteButton, EcouteSelect, question_components
+from adapters.discord.components import (
+    EcouteButton,
+    EcouteSelect,
+    known_shape,
+    question_components,
+    review_components,
+    verdict_components,
+)
+from adapters.discord.escape import discord_escape
 from adapters.discord.ids import Action, CustomId
 from adapters.discord.modal import MODAL_ID, answer_modal, submitted_field
 from adapters.discord.texts import Texts
+from bot.bootstrap import Core
 from bot.catalog import load_catalog
 from bot.schema import Kind, load_schema
-from bot.views import ChoiceView, QuestionView
+from bot.views import ChoiceView, QuestionView, ReviewItem, ReviewView
+from tests.discord.teams import give_verdict, key_of
 
 SCHEMA = load_schema()
 TEXTS = Texts(load_catalog())
@@ -60,6 +70,52 @@ def test_templates_tell_buttons_from_selects_and_refuse_anything_else() -> None:
     for junk in ("ec:a:en:x:buyers:mass", "ec:z:en:1::", "other:a:en:1::", "ec:a:en:1:a b:c"):
         assert ids.parse(junk) is None or not button.fullmatch(junk)
     assert ids.parse("ec:z:en:1::") is None
+
+
+async def test_back_change_and_start_again_name_the_view_they_are_on(core: Core) -> None:
+    item = ReviewItem("honesty", "Honestly", "5")
+    review = review_components(ReviewView("Your answers", "", (item,)), "en", LONGEST_USER, TEXTS)
+    await give_verdict(core, 111)
+    found = await core.service(discord_escape).latest_verdict(key_of(111))
+    assert found is not None
+    verdict = verdict_components(found, "en", LONGEST_USER, TEXTS)
+    shown = {c.split(":")[1]: c for row in rows(review) + rows(verdict) for c in row}
+    assert rows(review)[0] == [f"ec:e:en:{LONGEST_USER}:review:"]
+    assert shown["b"] == f"ec:b:en:{LONGEST_USER}:review:"
+    assert shown["k"] == f"ec:k:en:{LONGEST_USER}:review:"
+    assert shown["e"] == f"ec:e:en:{LONGEST_USER}:verdict:"  # the verdict's, made last
+    assert shown["r"] == f"ec:r:en:{LONGEST_USER}:verdict:"
+    for text in shown.values():
+        parsed = ids.parse(text)
+        assert parsed is not None
+        assert not parsed.viewless
+    for old in ("ec:b:en:1::", "ec:e:en:1::", "ec:r:en:1::"):  # made before they said
+        parsed = ids.parse(old)
+        assert parsed is not None
+        assert parsed.viewless
+    assert not CustomId(Action.CONFIRM, "en", "1").viewless  # the core checks it anyway
+
+
+def test_an_id_of_no_known_shape_is_told_apart() -> None:
+    button_type, select_type, channel_type = 2, 3, 8
+    assert known_shape(button_type, "ec:a:en:1:buyers:mass")
+    assert known_shape(select_type, "ec:m:en:1:platforms:")
+    assert known_shape(channel_type, "ec:i:en:1::")
+    for component_type, custom_id in (
+        (button_type, "ec:m:en:1:platforms:"),  # a select's id on a button
+        (select_type, "ec:a:en:1:buyers:mass"),
+        (button_type, "ec:z:en:1::"),
+        (button_type, "ec:a:en"),
+        (button_type, "ec:a:en:1:buyers:mass:more"),
+        (99, "ec:a:en:1:buyers:mass"),
+        ("2", "ec:a:en:1:buyers:mass"),
+    ):
+        assert not known_shape(component_type, custom_id), custom_id
+    assert ids.outdated_lang("ec:z:fr:1::") == "fr"
+    assert ids.outdated_lang("ec:a") is None
+    assert ids.is_ours("ec:anything")
+    assert not ids.is_ours("other")
+    assert not ids.is_ours(5)
 
 
 def test_a_single_choice_is_buttons_and_the_answer_so_far_stands_out() -> None:

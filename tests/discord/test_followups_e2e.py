@@ -329,3 +329,26 @@ async def test_the_client_sweeps_what_is_due_by_itself(core: Core, fake: FakeDis
         clock.now += DAY + 1
         await fake.until(lambda: fake.messages[int(poll["id"])]["components"] == [])
         await fake.until(lambda: len(fake.dm_messages(ALICE)) == 1)
+
+
+async def test_nowhere_with_other_choices_is_left_out_and_the_voter_told_why(
+    core: Core, fake: FakeDiscord
+) -> None:
+    alice = Member(fake, ALICE, "alice")
+    person, personne = Member(fake, PEOPLE[0], "person"), Member(fake, PEOPLE[1], "p", locale="fr")
+    async with running(core, fake, sweep_every=None):
+        await alice.slash("poll")
+        (poll,) = polls_in(fake)
+        voted = await vote(person, poll, "instagram", "nowhere")
+        assert said(fake, voted) == (
+            "Thank you: your answer is Instagram. You can change it until the poll closes.\n"
+            "“Nowhere, thanks” can’t go with other choices, so I kept the others."
+        )
+        voted = await vote(personne, poll, "email", "nowhere")
+        assert said(fake, voted).endswith(
+            "« Nulle part, merci » ne peut pas aller avec d’autres choix : j’ai gardé les autres."
+        )
+        alone = await vote(person, poll, "nowhere")  # on its own, it is an answer like another
+        assert said(fake, alone) == (
+            "Thank you: your answer is Nowhere, thanks. You can change it until the poll closes."
+        )

@@ -53,16 +53,17 @@ def test_team_custom_ids_fit_parse_back_and_name_their_round() -> None:
 
 
 def test_options_become_the_words_the_core_reads() -> None:
-    assert option_words(TeamOptions()) == []
-    assert option_words(TeamOptions(named=True, people="<@1> <@!2>,<@3><@4>", days=3)) == [
-        "named",
-        "3d",
-        "<@1>",
-        "<@!2>",
-        "<@3>",
-        "<@4>",
-    ]
-    assert option_words(TeamOptions(named=False, people="bob @sam")) == ["bob", "@sam"]
+    assert option_words(TeamOptions()) == ([], [])
+    assert option_words(TeamOptions(named=True, people="<@1> <@!2>,<@3><@4>", days=3)) == (
+        ["named", "3d", "<@1>", "<@!2>", "<@3>", "<@4>"],
+        [],
+    )
+    assert option_words(TeamOptions(named=False, people="bob @sam")) == (["bob", "@sam"], [])
+
+
+def test_people_who_cant_be_asked_are_left_out_of_the_words() -> None:
+    people = "<@1> <@!9> <@2> <@9> <@8>"
+    assert option_words(TeamOptions(people=people), {"8", "9"}) == (["<@1>", "<@2>"], ["9", "8"])
     assert discord_mention("<@123>") == "123"
     assert discord_mention("<@!123>") == "123"
     for other in ("<@&123>", "<#123>", "@123", "123", "<@123>x"):

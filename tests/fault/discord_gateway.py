@@ -5,6 +5,7 @@ dispatch sent while no bot is connected waits (Discord queues it for the session
 (op 6) is answered by replaying what the bot missed then ``RESUMED`` — or, when
 ``refuse_resume`` is set, by INVALID_SESSION (op 9, not resumable), after which the bot must
 IDENTIFY again (a new session: what the old one missed is lost, as on Discord).
+:meth:`ResumableGateway.send_raw` sends a frame as is, malformed or not.
 """
 
 from __future__ import annotations
@@ -83,6 +84,11 @@ class ResumableGateway(Gateway):
         else:
             self._seq += 1
             self.sent.append((self._seq, event, data))
+
+    async def send_raw(self, text: str) -> None:
+        """A text frame exactly as given (a malformed one too) on the bot's connection."""
+        assert self.sockets, "no bot connected to the fake gateway"
+        await self.sockets[-1].send_str(text)
 
     async def drop(self, code: int = 4000) -> None:
         """Close the bot's connection the way Discord does when something went wrong."""

@@ -4,12 +4,14 @@ The real écoute client runs against ``tests/discord``'s fake Discord with a gat
 drop the connection (:mod:`tests.fault.discord_gateway`). Three ways back: RESUME (what the
 bot missed is replayed), RESUME refused (the bot IDENTIFYs again), and a click made while the
 bot was away (delivered on RESUME, still answered in time). And events Discord sends
-malformed are dropped with one log line: the bot keeps answering the next interactions.
+malformed are dropped with one log line: the bot keeps answering the next interactions; so
+are malformed frames, without the connection (or its session) being lost.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -264,4 +266,45 @@ def assert_dropped_once(caplog: pytest.LogCaptureFixture, payload: dict[str, Any
     assert record.exc_info is None
     assert "\n" not in record.getMessage()
     assert payload["token"] not in caplog.text
+    assert TOKEN not in caplog.text
+
+
+MALFORMED_FRAMES = {
+    "text that is not JSON": lambda seq: "this is not json {",
+    "a JSON array": lambda seq: "[1, 2, 3]",
+    "a JSON number": lambda seq: "42",
+    "a HELLO without heartbeat_interval": lambda seq: json.dumps({"op": 10, "d": {}}),
+    "a READY without session_id": lambda seq: json.dumps(
+        {"op": 0, "t": "READY", "s": seq, "d": {"v": 10}}
+    ),
+    "a RESUMED whose data is text": lambda seq: json.dumps(
+        {"op": 0, "t": "RESUMED", "s": seq, "d": "x"}
+    ),
+}
+
+
+@pytest.mark.parametrize("frame", MALFORMED_FRAMES.values(), ids=list(MALFORMED_FRAMES))
+async def test_a_malformed_frame_is_dropped_and_the_session_kept(
+    core: Core,
+    fake: FakeDiscord,
+    gateway: ResumableGateway,
+    caplog: pytest.LogCaptureFixture,
+    frame: Callable[[int], str],
+) -> None:
+    alice = Member(fake, ALICE, "alice")
+    caplog.set_level(logging.INFO)
+    async with running(core, fake) as client:
+        started = await alice.slash("start")
+        message_id = started.original or 0
+        await gateway.send_raw(frame(gateway.sequence))
+        await alice.click(message_id, "ec:a:en:111:business_model:b2b")  # on the same connection
+        assert current_question(fake, message_id) == "buyers"
+        assert (gateway.identified, gateway.resumes, gateway.drops) == (1, [], 0)
+        assert not client.is_closed()
+    dropped = [r for r in caplog.records if "malformed gateway frame" in r.getMessage()]
+    assert len(dropped) == 1, caplog.text
+    assert dropped[0].levelno == logging.WARNING
+    assert dropped[0].exc_info is None
+    assert "\n" not in dropped[0].getMessage()
+    assert "Attempting a reconnect" not in caplog.text
     assert TOKEN not in caplog.text
