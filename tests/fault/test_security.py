@@ -20,7 +20,7 @@ from tests.fault.processes import SECRET as PROCESS_SECRET
 from tests.fault.processes import ecoute_slack
 from tests.fault.slack_users import Marketer, QuietSlack, plan_of, take_interview
 from tests.slack import slack_requests as rq
-from tests.slack.conftest import SECRET, Harness, Served, serve, settings_for
+from tests.slack.conftest import SECRET, Harness, Served, oauth_served
 from tests.slack.driver import HttpTransport
 from tests.slack.fake_slack import Failure
 from tests.slack.test_oauth import install
@@ -110,19 +110,8 @@ async def test_replayed_click_and_event_are_applied_once(
 
 @pytest.fixture
 async def oauth(tmp_path: Path, fake: QuietSlack) -> AsyncIterator[Harness]:
-    settings = settings_for(
-        tmp_path / "ecoute.db",
-        fake,
-        slack_bot_token="",
-        slack_client_id="111.222",
-        slack_client_secret="client-secret",
-    )
-    app = await serve(settings)
-    async with aiohttp.ClientSession() as opened:
-        try:
-            yield Harness(fake, app, opened)
-        finally:
-            await app.stop()
+    async with oauth_served(tmp_path / "ecoute.db", fake) as served:
+        yield served
 
 
 async def test_a_workspace_cannot_reach_another_workspace_conversation(oauth: Harness) -> None:

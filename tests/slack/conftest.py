@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -113,3 +114,21 @@ async def harness(tmp_path: Path, fake: FakeSlack) -> AsyncIterator[Harness]:
             for extra in h.extra:
                 await extra.stop()
             await h.served.stop()
+
+
+@asynccontextmanager
+async def oauth_served(db: Path, fake: FakeSlack) -> AsyncIterator[Harness]:
+    """écoute in OAuth mode (installed workspace by workspace, no bot token) on ``db``."""
+    settings = settings_for(
+        db,
+        fake,
+        slack_bot_token="",
+        slack_client_id="111.222",
+        slack_client_secret="client-secret",
+    )
+    served = await serve(settings)
+    async with aiohttp.ClientSession() as session:
+        try:
+            yield Harness(fake, served, session)
+        finally:
+            await served.stop()

@@ -8,13 +8,12 @@ import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiohttp
 import pytest
 
 from adapters.slack import values as v
 from bot.events import ConversationKey, Start
 from tests.slack import slack_requests as rq
-from tests.slack.conftest import Harness, serve, settings_for
+from tests.slack.conftest import Harness, oauth_served
 from tests.slack.fake_slack import FakeSlack
 
 pytestmark = pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
@@ -25,19 +24,8 @@ USER = "U0NOTINST"
 
 @pytest.fixture
 async def oauth(tmp_path: Path, fake: FakeSlack) -> AsyncIterator[Harness]:
-    settings = settings_for(
-        tmp_path / "ecoute.db",
-        fake,
-        slack_bot_token="",
-        slack_client_id="111.222",
-        slack_client_secret="client-secret",
-    )
-    served = await serve(settings)
-    async with aiohttp.ClientSession() as session:
-        try:
-            yield Harness(fake, served, session)
-        finally:
-            await served.stop()
+    async with oauth_served(tmp_path / "ecoute.db", fake) as served:
+        yield served
 
 
 async def said(h: Harness, count: int = 1) -> list[str]:

@@ -7,13 +7,12 @@ import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiohttp
 import pytest
 
 from adapters.slack import values as v
 from bot.events import ConversationKey
 from tests.slack import slack_requests as rq
-from tests.slack.conftest import Harness, serve, settings_for
+from tests.slack.conftest import Harness, oauth_served
 from tests.slack.fake_slack import FakeSlack
 
 # slack_sdk 3.48 sends oauth.v2.access with aiohttp's BasicAuth, deprecated in aiohttp 3.14.
@@ -25,19 +24,8 @@ USER = "U0000042"  # the same user id in both workspaces (as with Enterprise Gri
 
 @pytest.fixture
 async def oauth(tmp_path: Path, fake: FakeSlack) -> AsyncIterator[Harness]:
-    settings = settings_for(
-        tmp_path / "ecoute.db",
-        fake,
-        slack_bot_token="",
-        slack_client_id="111.222",
-        slack_client_secret="client-secret",
-    )
-    served = await serve(settings)
-    async with aiohttp.ClientSession() as session:
-        try:
-            yield Harness(fake, served, session)
-        finally:
-            await served.stop()
+    async with oauth_served(tmp_path / "ecoute.db", fake) as served:
+        yield served
 
 
 async def install(h: Harness, team: str, token: str) -> None:

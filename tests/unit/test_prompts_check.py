@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,16 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.prompts_check import all_problems
-from bot.schema import PROMPTS_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def prompts(tmp_path: Path) -> Path:
-    copy = tmp_path / "prompts"
-    shutil.copytree(PROMPTS_DIR, copy)
-    return copy
 
 
 def test_shipped_prompts_are_consistent() -> None:

@@ -15,16 +15,8 @@ import pytest
 
 from bot.catalog import CatalogError, load_catalog
 from bot.prompts_check import all_problems
-from bot.schema import PROMPTS_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def prompts(tmp_path: Path) -> Path:
-    copy = tmp_path / "prompts"
-    shutil.copytree(PROMPTS_DIR, copy)
-    return copy
 
 
 def edit(path: Path, old: str, new: str) -> None:
