@@ -220,7 +220,8 @@ class SlackFollowups:
             await self.d.outdated(origin, where)
             return
         verdict = await self.d.service.latest_verdict(origin.key)
-        if verdict is None:
+        if verdict is None:  # an old verdict's button, the interview begun again since
+            await self.d.whisper(origin, where, self.d.texts(lang).text("checkin.no_verdict"))
             return
         said = await self.checkins.schedule(origin.key, verdict.platforms, weeks, lang, REFS)
         await self.d.tell(origin, said)

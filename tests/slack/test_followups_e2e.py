@@ -244,3 +244,15 @@ async def test_one_reminder_for_a_half_done_interview_and_none_when_off(harness:
     assert reminders.get(off.dm, []) == []
     assert reminders.get(done.dm, []) == []
     assert buttons(reminders[half.dm][0])[v.START] == ["start"]
+
+
+async def test_an_old_verdicts_checkin_after_a_restart_says_why(harness: Harness) -> None:
+    h = harness
+    marketer = h.user(MARKETER)
+    verdict = copy.deepcopy(await verdict_of(h, marketer, UNSURE))  # as the user's screen shows
+    await marketer.command("restart")
+    await press(marketer, marketer.dm, verdict, f.BOOK, "2")
+    said = await h.fake.wait_for(
+        lambda: [t for t in ephemerals(h, MARKETER) if "no verdict to check in on" in t] or None
+    )
+    assert said == ["There is no verdict to check in on: finish the interview first."]
