@@ -41,6 +41,11 @@ TEXT_INPUT = 4000
 ATTACHMENT_DESCRIPTION = 1024
 
 ELLIPSIS = "…"
+KEPT = 80
+"""Units a text keeps at least while later embeds make room (see :func:`_share_total`)."""
+
+Slot = tuple[dict[str, Any], str, int]
+"""A text of an embed: its holder (the embed, a field, the footer…), its key, its own limit."""
 
 
 def units(text: str) -> int:
@@ -70,8 +75,10 @@ def fit_embeds(embeds: list[discord.Embed]) -> list[discord.Embed]:
     if len(embeds) > EMBEDS_PER_MESSAGE:
         log.warning("dropped %d embeds over the limit", len(embeds) - EMBEDS_PER_MESSAGE)
     dicts = [cast(dict[str, Any], embed.to_dict()) for embed in embeds[:EMBEDS_PER_MESSAGE]]
-    slots: list[tuple[dict[str, Any], str, int]] = []
+    groups: list[list[Slot]] = []
     for data in dicts:
+        slots: list[Slot] = []
+        groups.append(slots)
         fields: list[dict[str, Any]] = data.get("fields", [])
         if len(fields) > EMBED_FIELDS:
             log.warning("dropped %d embed fields over the limit", len(fields) - EMBED_FIELDS)
@@ -86,27 +93,51 @@ def fit_embeds(embeds: list[discord.Embed]) -> list[discord.Embed]:
         for field in fields:
             slots.append((field, "name", FIELD_NAME))
             slots.append((field, "value", FIELD_VALUE))
-    for holder, key, limit in slots:
-        holder[key] = fit(str(holder[key]), limit, f"embed {key}")
-    _share_total(slots)
+        for holder, key, limit in slots:
+            holder[key] = fit(str(holder[key]), limit, f"embed {key}")
+    _share_total(groups)
     return [discord.Embed.from_dict(data) for data in dicts]
 
 
-def _share_total(slots: list[tuple[dict[str, Any], str, int]]) -> None:
-    """Cut the longest texts first until all embeds together fit in 6000 characters."""
+def _share_total(groups: list[list[Slot]]) -> None:
+    """Cut texts until all embeds together fit in 6000 characters.
+
+    A message's embeds come in the order of what matters most (a verdict's networks and
+    their reasons before its alternatives, what would change the call, the check-in offer):
+    the last embeds make room first, each down to :data:`KEPT` units a text, the longest
+    texts first; only if that is not enough are all texts cut alike.
+    """
+    total = sum(units(str(holder[key])) for group in groups for holder, key, _ in group)
+    for group in reversed(groups):
+        if total <= EMBED_TOTAL:
+            return
+        total -= _cut(group, total - EMBED_TOTAL, KEPT)
+    if total > EMBED_TOTAL:
+        _cut([slot for group in groups for slot in group], total - EMBED_TOTAL, 1)
+
+
+def _cut(slots: list[Slot], over: int, floor: int) -> int:
+    """Cut the longest of ``slots`` to a common cap (not below ``floor``) so that they lose
+    ``over`` units, or as many as the floor allows; returns the units they lost."""
     sizes = [units(str(holder[key])) for holder, key, _ in slots]
-    if sum(sizes) <= EMBED_TOTAL:
-        return
-    low, high = 1, max(sizes)  # the largest cap c with sum(min(size, c)) <= total
+    if not sizes:
+        return 0
+    target = sum(sizes) - over
+    low, high = floor, max(max(sizes), floor)  # the largest cap with sum(min(size, cap)) <= target
+    if sum(min(s, low) for s in sizes) > target:
+        high = low
     while low < high:
         mid = (low + high + 1) // 2
-        if sum(min(s, mid) for s in sizes) <= EMBED_TOTAL:
+        if sum(min(s, mid) for s in sizes) <= target:
             low = mid
         else:
             high = mid - 1
+    lost = 0
     for (holder, key, _), size in zip(slots, sizes, strict=True):
         if size > low:
-            holder[key] = fit(str(holder[key]), max(low, 1), "embed text (6000 in all)")
+            holder[key] = fit(str(holder[key]), low, "embed text (6000 in all)")
+            lost += size - units(str(holder[key]))
+    return lost
 
 
 def fit_view(view: discord.ui.View) -> discord.ui.View:

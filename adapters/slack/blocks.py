@@ -99,7 +99,7 @@ def question_message(
         about += "  ·  " + texts.trusted("current", answer=view.current)
     blocks.append(context(about))
     blocks.extend(answer_blocks(view, texts))
-    return Message(f"{view.progress}: {view.title}", blocks)
+    return Message(f"{view.progress} · {view.title}", blocks)  # no ":" (French spaces it)
 
 
 def answer_blocks(view: QuestionView, texts: Texts) -> list[JSON]:

@@ -68,7 +68,7 @@ def review_message(view: ReviewView, texts: Texts, notices: Sequence[CodedText] 
     confirm = button(texts.ui("confirm"), v.CONFIRM, "confirm", style="primary")
     back = button(texts.ui("back"), v.BACK, v.encode("b", Phase.REVIEW.value))
     blocks.append(kit.actions([confirm, back, restart_button(texts, Phase.REVIEW.value)]))
-    return Message(f"{view.title}: {view.intro}", blocks)
+    return Message(f"{view.title} · {view.intro}", blocks)
 
 
 def edit_select(questions: Sequence[tuple[str, str]], texts: Texts, view: str) -> JSON:

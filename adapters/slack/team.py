@@ -91,7 +91,7 @@ def round_message(view: RoundView) -> Message:
                 [button(view.join, JOIN, value, style="primary"), button(view.close, CLOSE, value)]
             )
         )
-    return Message(f"{view.title}: {view.progress}", blocks)
+    return Message(f"{view.title} · {view.progress}", blocks)
 
 
 def invite_message(view: InviteView) -> Message:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 
 import discord
@@ -9,7 +10,14 @@ import pytest
 from discord import ui
 
 from adapters.discord import limits
+from adapters.discord.embeds import verdict_embeds
+from adapters.discord.escape import discord_escape
 from adapters.discord.messages import Outgoing
+from adapters.discord.texts import Texts
+from bot.catalog import load_catalog
+from bot.schema import load_schema
+from bot.verdict import diagnose
+from bot.verdict.view import verdict_view
 from tests.discord.oracle import message_problems, modal_problems
 
 
@@ -79,3 +87,40 @@ def test_modal_texts_are_cut() -> None:
     modal.add_item(ui.Label(text="l" * 80, description="d" * 300, component=field))
     limits.fit_modal(modal)
     assert modal_problems(modal.to_dict()) == []
+
+
+def test_a_verdict_over_6000_cuts_its_last_embeds_before_its_reasons() -> None:
+    """Seven networks in French, the honesty cap on each: what would change the call and the
+    alternatives make room; every network keeps its reasons whole."""
+    catalog = load_catalog()
+    networks = load_schema().entry("platforms").choices
+    answers: dict[str, object] = {
+        "business_model": "b2c",
+        "buyers": "community",
+        "audience": "Les jeunes du quartier, pour leur faire goûter nos burritos",
+        "platforms": networks,
+        **{f"presence.{p}": "engaged" for p in networks},
+        "hooks": ("support", "offers", "events", "expertise", "community"),
+        "current_engagement": "reactions",
+        "success_metric": "followers",
+        "bought_growth": "yes",
+        "effort_owner": "agency",
+        "effort_hours": 10,
+        "owned_channels": ("email_list", "storefront", "events", "website"),
+        "honesty": 1,
+    }
+    view = verdict_view(diagnose(answers), answers, catalog, "fr", discord_escape)  # type: ignore[arg-type]
+    raw = verdict_embeds(view, "fr", Texts(catalog))
+    assert _total(raw) > limits.EMBED_TOTAL
+    before = [copy.deepcopy(e.to_dict()) for e in raw]
+    fitted = [e.to_dict() for e in limits.fit_embeds(raw)]
+    assert message_problems({"embeds": fitted}) == []
+    assert fitted[:2] == before[:2]  # the headline and score; every network's reasons, whole
+
+
+def _total(embeds: list[discord.Embed]) -> int:
+    return sum(
+        limits.units(str(d.get("title") or "")) + limits.units(str(d.get("description") or ""))
+        + sum(limits.units(f["name"]) + limits.units(f["value"]) for f in d.get("fields", []))
+        for d in (e.to_dict() for e in embeds)
+    )  # fmt: skip

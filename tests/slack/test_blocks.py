@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -215,3 +216,14 @@ def test_a_verdict_quoting_hostile_text_stays_escaped() -> None:
     assert "<@U123>" not in blocks
     assert "<https://x|y>" not in blocks
     assert "&lt;!channel&gt; &amp; &lt;@U123&gt; &lt;https://x|y&gt;" in blocks
+
+
+def test_french_notification_texts_space_their_punctuation() -> None:
+    """A message's ``text`` (notifications, screen readers) is French too: no ``12:``."""
+    texts = Texts(CATALOG, "fr")
+    answers = {"business_model": "b2c", "platforms": EVERY_PLATFORM, "honesty": 3}
+    conv = Conversation("fr", SCHEMA.version, Phase.REVIEW, answers=answers)  # type: ignore[arg-type]
+    review = review_message(review_view(SCHEMA, CATALOG, conv, slack_mrkdwn_escape), texts)
+    shown = [question_message(view_of(q.id, "fr"), texts).text for q in SCHEMA.all_questions()]
+    for text in [*shown, review.text]:
+        assert not re.search(r"\S[:;?!]", text), text
