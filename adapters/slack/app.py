@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
@@ -23,7 +24,7 @@ from adapters.slack.client import http_session, web_client
 from adapters.slack.dialogue import Dialogue
 from adapters.slack.escape import slack_mrkdwn_escape
 from adapters.slack.followups import SlackFollowups
-from adapters.slack.installed import InstalledOnly, Say
+from adapters.slack.installed import InstalledOnly, Say, SlackReachable
 from adapters.slack.jobs import Jobs
 from adapters.slack.listeners import Listeners, revoking
 from adapters.slack.payloads import PLATFORM
@@ -89,8 +90,8 @@ class EcouteBolt(AsyncApp):
         return BoltResponse(status=200, body="")
 
 
-def not_installed_text(dialogue: Dialogue) -> Say:
-    """What a user of a workspace without écoute reads, in their conversation's language (an
+def said_in_their_language(dialogue: Dialogue, text: str) -> Say:
+    """The Slack text ``text`` for (team, user), in their conversation's language (an
     uninstalled workspace's members keep theirs), else the default one."""
 
     async def say(team: str | None, user: str | None) -> str:
@@ -99,7 +100,7 @@ def not_installed_text(dialogue: Dialogue) -> Say:
             key = ConversationKey(PLATFORM, team, user)
             with contextlib.suppress(StoreUnavailable):
                 lang = await dialogue.service.language(key)
-        return dialogue.texts(lang).text("not_installed")
+        return dialogue.texts(lang).text(text)
 
     return say
 
@@ -124,17 +125,19 @@ def create_app(core: Core, oauth: AsyncOAuthSettings | None = None) -> SlackApp:
     client = web_client(settings, None if oauth else settings.slack_bot_token, session)
     dialogue = Dialogue(core.service(escape=slack_mrkdwn_escape), core.catalog)
     tasks = Background()
-    installed = None
+    before: AsyncMiddleware
     if oauth is not None and oauth.installation_store is not None:
-        say = not_installed_text(dialogue)
-        installed = InstalledOnly(oauth.installation_store, say, tasks.spawn)
+        say = said_in_their_language(dialogue, "not_installed")
+        before = InstalledOnly(oauth.installation_store, say, tasks.spawn)
+    else:  # one workspace: Bolt's auth.test is the Web API's first call
+        before = SlackReachable(said_in_their_language(dialogue, "unreachable"), tasks.spawn)
     bolt = EcouteBolt(
         name="ecoute",
         client=client,
         signing_secret=settings.slack_signing_secret,
         oauth_settings=oauth,
         process_before_response=True,
-        before_authorize=installed,
+        before_authorize=before,
     )
 
     async def client_for(team: str) -> AsyncWebClient | None:

@@ -12,9 +12,11 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
+import aiohttp
 from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 
 from adapters.slack import delivery
@@ -67,3 +69,44 @@ class InstalledOnly(AsyncMiddleware):
             await delivery.respond(url, await self.say(team, user))
         except DeliveryError as exc:
             log.info("not-installed note not shown: %s", exc)
+
+
+class SlackReachable(AsyncMiddleware):
+    """One workspace: Bolt's first ``auth.test`` — the Web API's first call — made here
+    first. Out of reach, Bolt would answer 500 with a traceback and the command would be lost
+    unsaid; this answers 200, logs one line and tells the user, where they typed or clicked, to
+    try again (a refused token is left to Bolt). Once it has answered, requests go through."""
+
+    def __init__(self, say: Say, spawn: Spawn) -> None:
+        self.say, self.spawn = say, spawn
+        self.reached = False
+
+    async def async_process(
+        self,
+        *,
+        req: AsyncBoltRequest,
+        resp: BoltResponse,
+        next: Callable[[], Awaitable[BoltResponse]],  # Bolt calls it so
+    ) -> BoltResponse | None:
+        body = req.body if isinstance(req.body, dict) else {}
+        context = req.context
+        if self.reached or body.get("type") in ("url_verification", "ssl_check"):
+            return await next()
+        try:
+            await context.client.auth_test()
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            log.warning("Slack's Web API out of reach, request not handled: %r", exc)
+            if context.response_url:
+                self.spawn(self.tell(context.response_url, context.team_id, context.user_id))
+            return BoltResponse(status=200, body="")
+        except SlackApiError:
+            pass  # a token Slack refuses: Bolt's authorization says so
+        else:
+            self.reached = True
+        return await next()
+
+    async def tell(self, url: str, team: str | None, user: str | None) -> None:
+        try:
+            await delivery.respond(url, await self.say(team, user))
+        except DeliveryError as exc:
+            log.info("out-of-reach note not shown: %s", exc)
