@@ -120,7 +120,8 @@ def _one_of(name: str, value: str, allowed: tuple[str, ...]) -> str:
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
-    """``KEY=value`` lines; ``#`` comments, ``export`` and matching quotes allowed."""
+    """``KEY=value`` lines; ``#`` comments (whole lines, or after a space in an unquoted
+    value), ``export`` and matching quotes allowed."""
     values: dict[str, str] = {}
     if not path.is_file():
         return values
@@ -132,32 +133,57 @@ def read_dotenv(path: Path) -> dict[str, str]:
         line = raw.strip()
         if not line or line.startswith("#") or "=" not in line:
             continue
-        key, _, value = line.removeprefix("export ").partition("=")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        values[key.strip()] = value
+        key, _, value = _EXPORT.sub("", line, count=1).partition("=")
+        values[key.strip()] = _dotenv_value(value)
     return values
 
 
+_EXPORT = re.compile(r"^export\s+")
+_INLINE_COMMENT = re.compile(r"\s#")
+
+
+def _dotenv_value(text: str) -> str:
+    """The value after ``=``: inside its quotes, or unquoted up to a `` #`` comment."""
+    value = text.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    if value[:1] in ("'", '"'):
+        end = value.find(value[0], 1)
+        if end > 0 and value[end + 1 :].lstrip().startswith("#"):
+            return value[1:end]
+    return _INLINE_COMMENT.split(text, maxsplit=1)[0].strip()
+
+
 _UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86_400.0}
+MAX_DAYS = 3650
+"""The longest duration or retention a setting may give: ten years."""
+_DURATION = re.compile(r"([0-9]{1,12}(?:\.[0-9]{1,12})?)\s*([smhd]?)")
+_WHOLE = re.compile(r"[0-9]{1,12}")
 
 
 def parse_duration(name: str, text: str) -> float:
-    """``24h``, ``90m``, ``2d``, ``3600`` (seconds) or ``off``/``0`` (never) -> seconds."""
+    """``24h``, ``90m``, ``2d``, ``3600`` (seconds) or ``off``/``0`` (never) -> seconds,
+    at most :data:`MAX_DAYS` days."""
     value = text.strip().lower()
     if value in ("off", "0", "never"):
         return 0.0
-    number, unit = (value[:-1], value[-1]) if value[-1:] in _UNITS else (value, "s")
-    try:
-        seconds = float(number) * _UNITS[unit]
-    except ValueError:
-        seconds = -1.0
-    if seconds <= 0:
+    found = _DURATION.fullmatch(value)
+    seconds = float(found[1]) * _UNITS[found[2] or "s"] if found else -1.0
+    if not 0 < seconds <= MAX_DAYS * _UNITS["d"]:
         raise ConfigError(
-            f"{name} must be a duration such as 24h, 90m or 2d (or off), not {text!r}."
+            f"{name} must be a duration such as 24h, 90m or 2d (at most {MAX_DAYS}d), or off, "
+            f"not {text[:80]!r}."
         )
     return seconds
+
+
+def parse_whole(name: str, text: str, low: int, high: int, what: str) -> int:
+    """``text`` as a whole number (ASCII digits) from ``low`` to ``high``; else ConfigError
+    saying ``name`` must be ``what``."""
+    value = text.strip()
+    if _WHOLE.fullmatch(value) and low <= int(value) <= high:
+        return int(value)
+    raise ConfigError(f"{name} must be {what}, not {text[:80]!r}.")
 
 
 def load_settings(
@@ -170,9 +196,7 @@ def load_settings(
     def get(name: str, default: str = "") -> str:
         return env.get(name, default).strip()
 
-    port_text = get("PORT", "3000")
-    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise ConfigError(f"PORT must be a port number (1-65535), not {port_text!r}.")
+    port = parse_whole("PORT", get("PORT") or "3000", 1, 65535, "a port number (1-65535)")
     lang = _one_of("ECOUTE_LANG", get("ECOUTE_LANG") or "en", prompt_languages())
     log_level = _one_of("LOG_LEVEL", get("LOG_LEVEL") or "INFO", LOG_LEVELS)
     shards = get("DISCORD_SHARDS").lower() or "off"
@@ -183,17 +207,18 @@ def load_settings(
             f"{get('DISCORD_SHARDS')!r}."
         )
     remind_after = parse_duration("ECOUTE_REMIND_AFTER", get("ECOUTE_REMIND_AFTER") or "24h")
-    retention = get("ECOUTE_RETENTION_DAYS") or "0"
-    if not retention.isdigit():
-        raise ConfigError(
-            "ECOUTE_RETENTION_DAYS must be a number of days (0 keeps everything), "
-            f"not {retention!r}."
-        )
+    retention = parse_whole(
+        "ECOUTE_RETENTION_DAYS",
+        get("ECOUTE_RETENTION_DAYS") or "0",
+        0,
+        MAX_DAYS,
+        f"a number of days from 0 (keeps everything) to {MAX_DAYS}",
+    )
     settings = Settings(
         database_url=check_database_url(get("DATABASE_URL") or DEFAULT_DATABASE_URL),
         default_lang=lang,
         log_level=log_level,
-        port=int(port_text),
+        port=port,
         slack_bot_token=get("SLACK_BOT_TOKEN"),
         slack_app_token=get("SLACK_APP_TOKEN"),
         slack_signing_secret=get("SLACK_SIGNING_SECRET"),
@@ -206,7 +231,7 @@ def load_settings(
         discord_gateway_url=get("DISCORD_GATEWAY_URL"),
         discord_shards=shards,
         remind_after=remind_after,
-        retention_days=int(retention),
+        retention_days=retention,
     )
     if bool(settings.slack_client_id) != bool(settings.slack_client_secret):
         raise ConfigError(

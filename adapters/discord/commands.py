@@ -61,7 +61,13 @@ MAX_DAYS = 30
 MAX_ID = 2**63 - 1
 """The largest id a database stores (SQLite's INTEGER, PostgreSQL's BIGINT)."""
 WORD = 40
-"""How much of an unusable value the usage note repeats."""
+"""How much of an unusable value the usage note repeats (then ``…``)."""
+
+
+def shown_word(value: object) -> str:
+    """``value`` as a usage note repeats it: its first :data:`WORD` characters, then ``…``."""
+    word = str(value)
+    return word if len(word) <= WORD else word[:WORD] + "…"
 
 
 def whole_number(value: object, low: int, high: int) -> int | Unusable | None:
@@ -69,8 +75,8 @@ def whole_number(value: object, low: int, high: int) -> int | Unusable | None:
     if value is None:
         return None
     if isinstance(value, int) and not isinstance(value, bool):
-        return value if low <= value <= high else Unusable(str(value)[:WORD], whole=True)
-    return Unusable(str(value)[:WORD])
+        return value if low <= value <= high else Unusable(shown_word(value), whole=True)
+    return Unusable(shown_word(value))
 
 
 def team_options(named: object, people: object, days: object) -> TeamOptions:
@@ -78,7 +84,7 @@ def team_options(named: object, people: object, days: object) -> TeamOptions:
     checked = whole_number(days, 1, MAX_DAYS)
     for value, kind in ((named, bool), (people, str)):
         if value is not None and not isinstance(value, kind):
-            return TeamOptions(unusable=Unusable(str(value)[:WORD]))
+            return TeamOptions(unusable=Unusable(shown_word(value)))
     if isinstance(checked, Unusable):
         return TeamOptions(unusable=checked)
     return TeamOptions(

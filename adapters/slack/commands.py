@@ -14,6 +14,14 @@ if TYPE_CHECKING:
     from adapters.slack.followups import SlackFollowups
     from adapters.slack.team import SlackTeam
 
+WORD = 40
+"""How much of an unknown subcommand the answer repeats."""
+
+
+def shown_word(word: str) -> str:
+    """``word`` as an answer repeats it: its first :data:`WORD` characters, then ``…``."""
+    return word if len(word) <= WORD else word[:WORD] + "…"
+
 
 async def run_command(
     d: Dialogue,
@@ -57,6 +65,6 @@ async def run_command(
         return
     else:
         texts = d.texts(await d.lang(origin))
-        await show_help(d, origin, texts.text("command.unknown", word=words[0]))
+        await show_help(d, origin, texts.text("command.unknown", word=shown_word(words[0])))
         return
     await d.turn(origin, event)
