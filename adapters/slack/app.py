@@ -130,7 +130,9 @@ def create_app(core: Core, oauth: AsyncOAuthSettings | None = None) -> SlackApp:
         say = said_in_their_language(dialogue, "not_installed")
         before = InstalledOnly(oauth.installation_store, say, tasks.spawn)
     else:  # one workspace: Bolt's auth.test is the Web API's first call
-        before = SlackReachable(said_in_their_language(dialogue, "unreachable"), tasks.spawn)
+        unreachable = said_in_their_language(dialogue, "unreachable")
+        refused = said_in_their_language(dialogue, "token_refused")
+        before = SlackReachable(unreachable, refused, tasks.spawn)
     bolt = EcouteBolt(
         name="ecoute",
         client=client,

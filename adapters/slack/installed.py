@@ -61,24 +61,19 @@ class InstalledOnly(AsyncMiddleware):
         where = context.team_id or context.enterprise_id
         log.warning("Slack request from %s, where écoute is not installed: ignored", where)
         if context.response_url:  # a command or a click: a private answer where it was made
-            self.spawn(self.tell(context.response_url, where, context.user_id))
+            self.spawn(tell(context.response_url, self.say, where, context.user_id))
         return BoltResponse(status=200, body="")
-
-    async def tell(self, url: str, team: str | None, user: str | None) -> None:
-        try:
-            await delivery.respond(url, await self.say(team, user))
-        except DeliveryError as exc:
-            log.info("not-installed note not shown: %s", exc)
 
 
 class SlackReachable(AsyncMiddleware):
     """One workspace: Bolt's first ``auth.test`` — the Web API's first call — made here
     first. Out of reach, Bolt would answer 500 with a traceback and the command would be lost
     unsaid; this answers 200, logs one line and tells the user, where they typed or clicked, to
-    try again (a refused token is left to Bolt). Once it has answered, requests go through."""
+    try again. A token Slack refuses is said the same way (not in Bolt's English apology), and
+    logged as the error it is. Once Slack has answered, requests go through."""
 
-    def __init__(self, say: Say, spawn: Spawn) -> None:
-        self.say, self.spawn = say, spawn
+    def __init__(self, say: Say, refused: Say, spawn: Spawn) -> None:
+        self.say, self.refused, self.spawn = say, refused, spawn
         self.reached = False
 
     async def async_process(
@@ -96,17 +91,26 @@ class SlackReachable(AsyncMiddleware):
             await context.client.auth_test()
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             log.warning("Slack's Web API out of reach, request not handled: %r", exc)
-            if context.response_url:
-                self.spawn(self.tell(context.response_url, context.team_id, context.user_id))
-            return BoltResponse(status=200, body="")
-        except SlackApiError:
-            pass  # a token Slack refuses: Bolt's authorization says so
+            say = self.say
+        except SlackApiError as exc:
+            log.error("Slack refuses SLACK_BOT_TOKEN (%s): request not handled", _error(exc))
+            say = self.refused
         else:
             self.reached = True
-        return await next()
+            return await next()
+        if context.response_url:
+            self.spawn(tell(context.response_url, say, context.team_id, context.user_id))
+        return BoltResponse(status=200, body="")
 
-    async def tell(self, url: str, team: str | None, user: str | None) -> None:
-        try:
-            await delivery.respond(url, await self.say(team, user))
-        except DeliveryError as exc:
-            log.info("out-of-reach note not shown: %s", exc)
+
+def _error(exc: SlackApiError) -> str:
+    data = exc.response.data if exc.response is not None else None
+    return str(data.get("error")) if isinstance(data, dict) else "no answer"
+
+
+async def tell(url: str, say: Say, team: str | None, user: str | None) -> None:
+    """``say``'s text for (team, user), privately where they typed or clicked."""
+    try:
+        await delivery.respond(url, await say(team, user))
+    except DeliveryError as exc:
+        log.info("note not shown: %s", exc)

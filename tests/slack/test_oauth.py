@@ -28,8 +28,8 @@ async def oauth(tmp_path: Path, fake: FakeSlack) -> AsyncIterator[Harness]:
         yield served
 
 
-async def install(h: Harness, team: str, token: str) -> None:
-    """Click "Add to Slack", then come back from Slack with a code, as a browser would."""
+def grant(h: Harness, team: str, token: str) -> str:
+    """Make the fake Slack accept a code for ``team``; return the code."""
     code = f"code-{team}"
     h.fake.workspace(team, token)
     h.fake.oauth_grants[code] = {
@@ -44,12 +44,26 @@ async def install(h: Harness, team: str, token: str) -> None:
         "is_enterprise_install": False,
         "authed_user": {"id": USER},
     }
-    async with h.session.get(h.served.url + "/slack/install") as page:
-        assert page.status == 200
-        found = re.search(r"state=([^&\"']+)", await page.text())
+    return code
+
+
+async def start_install(h: Harness) -> tuple[str, str]:
+    """Open ``/slack/install``: it sends the browser straight to Slack's authorize page.
+    Return the state in that URL and the state cookie set with it."""
+    url = h.served.url + "/slack/install"
+    async with h.session.get(url, allow_redirects=False) as page:
+        assert page.status == 302
+        found = re.search(r"[?&]state=([^&]+)", page.headers["Location"])
         assert found is not None
-        cookie = page.cookies["slack-app-oauth-state"].value
-    redirect = f"{h.served.url}/slack/oauth_redirect?code={code}&state={found.group(1)}"
+        assert page.headers["Location"].startswith("https://slack.com/oauth/v2/authorize?")
+        return found.group(1), page.cookies["slack-app-oauth-state"].value
+
+
+async def install(h: Harness, team: str, token: str) -> None:
+    """Click "Add to Slack", then come back from Slack with a code, as a browser would."""
+    code = grant(h, team, token)
+    state, cookie = await start_install(h)
+    redirect = f"{h.served.url}/slack/oauth_redirect?code={code}&state={state}"
     headers = {"Cookie": f"slack-app-oauth-state={cookie}"}
     async with h.session.get(redirect, headers=headers) as done:
         assert done.status == 200, await done.text()

@@ -52,3 +52,26 @@ async def test_a_command_while_slack_is_out_of_reach(
     problems = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert [r.levelno for r in problems] == [logging.WARNING]  # one line, no ERROR
     assert not any(r.exc_info for r in caplog.records)
+
+
+async def test_a_command_when_slack_refuses_the_token(
+    tmp_path: Path, fake: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    settings = settings_for(tmp_path / "ecoute.db", fake, slack_bot_token="xoxb-not-this-one")
+    served = await serve(settings)
+    try:
+        async with aiohttp.ClientSession() as session:
+            h = Harness(fake, served, session)
+            command = rq.slash_command(TEAM, USER, "", "C0GENERAL", fake.response_url())
+            assert (await h.http.send("command", command))[0] == 200
+            await fake.wait_for(lambda: fake.calls_to("response_url") or None)
+            assert await served.slack.tasks.drain(5)
+    finally:
+        await served.stop()
+    (note,) = [str(c.params.get("text")) for c in fake.calls_to("response_url")]
+    assert note.startswith("Slack refuses écoute’s token in this workspace")
+    assert "apologize" not in note
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors == ["Slack refuses SLACK_BOT_TOKEN (invalid_auth): request not handled"]
+    assert "xoxb-not-this-one" not in caplog.text
