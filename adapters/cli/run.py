@@ -4,7 +4,8 @@ Each platform runs under :func:`supervise`: when it fails it is restarted after 
 doubles from :attr:`Backoff.first` up to :attr:`Backoff.longest` (and starts over once it ran
 fine for :attr:`Backoff.healthy` seconds), with one log line per failure, while the other
 platform keeps serving. A :class:`~bot.errors.ConfigError` on a platform's first start (a token
-refused, a setting missing) stops the process with its message instead: retrying cannot help.
+refused, a setting missing, Slack's HTTP port already in use) stops the process with its message
+instead: retrying cannot help.
 """
 
 from __future__ import annotations

@@ -8,19 +8,12 @@ from typing import TYPE_CHECKING
 from adapters.slack.dialogue import Dialogue
 from adapters.slack.flows import forget_user, show_help
 from adapters.slack.origin import Origin
+from adapters.slack.texts import shown_word
 from bot.events import Event, Restart, SetLanguage, Start
 
 if TYPE_CHECKING:
     from adapters.slack.followups import SlackFollowups
     from adapters.slack.team import SlackTeam
-
-WORD = 40
-"""How much of an unknown subcommand the answer repeats."""
-
-
-def shown_word(word: str) -> str:
-    """``word`` as an answer repeats it: its first :data:`WORD` characters, then ``…``."""
-    return word if len(word) <= WORD else word[:WORD] + "…"
 
 
 async def run_command(

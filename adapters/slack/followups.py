@@ -28,7 +28,7 @@ from adapters.slack.payloads import clicked_channel
 from adapters.slack.review import sections
 from adapters.slack.state import Sent
 from adapters.slack.team import REFS, claimant
-from adapters.slack.texts import Texts
+from adapters.slack.texts import Texts, shown_word
 from bot.checkin import CheckinService, Question, Result
 from bot.events import ConversationKey, Start
 from bot.live import converge
@@ -135,7 +135,9 @@ class SlackFollowups:
             if number is not None and 1 <= number <= MAX_DAYS:
                 days = number
             else:
-                await self.d.tell(origin, self.polls.text(lang, "notice.usage", word=word))
+                await self.d.tell(
+                    origin, self.polls.text(lang, "notice.usage", word=shown_word(word))
+                )
                 return
         await self.post_poll(origin, channel, days, lang)
 

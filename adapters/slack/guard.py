@@ -3,10 +3,11 @@
 In order: the signature on the raw bytes, before anything is parsed (else 401); a body that
 decodes and parses the way Bolt will parse it (else 400); the shape Slack documents for its
 kind (else 200, ignored: a signed request is Slack's, and any other status makes it retry);
-then Bolt itself, whose exceptions end as 200 too. Each refusal is one log line: no traceback,
-no body, no secret. Slack's ``ssl_check`` is answered 200 unsigned, as Bolt does before its
-own check. Bolt then gets the body parsed here, not the bytes: parsing (and checking the
-signature) once is a tenth of a request's CPU.
+then Bolt itself, whose exceptions end as 200 too. A body that cannot be read (the client gone
+mid-body, a broken chunked or compressed encoding) is refused with 400. Each refusal is one log
+line: no traceback, no body, no secret. Slack's ``ssl_check`` is answered 200 unsigned, as Bolt
+does before its own check. Bolt then gets the body parsed here, not the bytes: parsing (and
+checking the signature) once is a tenth of a request's CPU.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from aiohttp import web
+from aiohttp.http_exceptions import PayloadEncodingError
 from aiohttp.typedefs import Handler, Middleware
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
@@ -116,6 +118,8 @@ def slack_guard(secret: str, path: str, bolt: AsyncApp) -> Middleware:
             raw = await request.read()
         except web.HTTPRequestEntityTooLarge:
             return _refuse(request, 413, "body too large")
+        except (ConnectionError, EOFError, PayloadEncodingError) as exc:
+            return _refuse(request, 400, f"body unreadable, {_unread(exc)}")  # no one reads it
         timestamp = request.headers.get("X-Slack-Request-Timestamp")
         signature = request.headers.get("X-Slack-Signature")
         unsigned = signature_problem(secret, timestamp, signature, raw)
@@ -134,6 +138,13 @@ def slack_guard(secret: str, path: str, bolt: AsyncApp) -> Middleware:
         return await _dispatch(bolt, request, parsed[1])
 
     return guard
+
+
+def _unread(exc: Exception) -> str:
+    """Why a body could not be read, in words (aiohttp's own are "Connection lost")."""
+    if isinstance(exc, ConnectionError | EOFError):
+        return "the client closed the connection before the whole body arrived"
+    return " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
 
 
 def _is_ssl_check(parsed: tuple[Kind, dict[str, Any]] | str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import gc
 import logging
 import os
@@ -15,6 +16,7 @@ from adapters.slack.config import Mode, slack_config
 from adapters.slack.guard import slack_guard
 from adapters.slack.oauth import oauth_engine, oauth_settings
 from bot.bootstrap import Core
+from bot.errors import ConfigError
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -82,17 +84,31 @@ async def serve_http(
     host: str = "0.0.0.0",  # noqa: S104 - a platform's router sends traffic to this port
     ready: asyncio.Event | None = None,
 ) -> None:
-    """Serve HTTP mode until cancelled (``ready`` is set once the port listens)."""
+    """Serve HTTP mode until cancelled (``ready`` is set once the port listens).
+
+    Raises :class:`bot.errors.ConfigError` when the port is already in use: another program
+    (or another écoute) listens there, and only another port helps.
+    """
     runner = web.AppRunner(web_app(slack, store))
     await runner.setup()
     try:
-        await web.TCPSite(runner, host, port).start()
+        try:
+            await web.TCPSite(runner, host, port).start()
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise
+            raise ConfigError(port_in_use(port)) from None
         log.info("Slack HTTP mode on port %d (%s, %s)", port, EVENTS_PATH, HEALTH_PATH)
         if ready is not None:
             ready.set()
         await asyncio.Event().wait()
     finally:
         await runner.cleanup()
+
+
+def port_in_use(port: int) -> str:
+    """What to do when ``port`` is taken."""
+    return f"port {port} is already in use: set PORT (or --port) to a free port"
 
 
 async def serve_socket(slack: SlackApp, app_token: str) -> None:

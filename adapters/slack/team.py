@@ -35,6 +35,7 @@ from adapters.slack.origin import Origin
 from adapters.slack.payloads import clicked_channel
 from adapters.slack.review import header, sections
 from adapters.slack.state import Sent
+from adapters.slack.texts import shown_word
 from bot.events import ConversationKey, Restart, Start
 from bot.live import converge
 from bot.store import StoreUnavailable
@@ -144,7 +145,7 @@ class SlackTeam:
         opened = await self.team.open(origin.key, channel, words, lang, slack_mention)
         if isinstance(opened, OptionError):
             await self.d.tell(
-                origin, texts.text(opened.key.removeprefix("team."), word=opened.word)
+                origin, texts.text(opened.key.removeprefix("team."), word=shown_word(opened.word))
             )
             return
         round_ = opened.round

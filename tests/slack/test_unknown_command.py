@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.slack.commands import shown_word
+from adapters.slack.texts import shown_word
 from tests.slack.conftest import Harness
 
 USER = "U0UNKNOWN"
