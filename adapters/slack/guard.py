@@ -12,6 +12,7 @@ checking the signature) once is a tenth of a request's CPU.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -41,6 +42,9 @@ MAX_AGE_SECONDS = 300
 """How far a request's timestamp may be from now (Slack's rule, and Bolt's)."""
 _TIMESTAMP_DIGITS = 12
 SSL_CHECK_BYTES = 512
+BODY_SECONDS = 10.0
+"""How long a request's body may take to arrive once its headers have (Slack sends it at once):
+a client trickling it, or stopping half-way without closing, is answered 408 and let go."""
 """The most an unsigned body is read for, to tell Slack's ``ssl_check`` (a few dozen bytes)."""
 
 
@@ -115,7 +119,10 @@ def slack_guard(secret: str, path: str, bolt: AsyncApp) -> Middleware:
         if request.method != "POST" or request.path != path:
             return await handler(request)
         try:
-            raw = await request.read()
+            async with asyncio.timeout(BODY_SECONDS):
+                raw = await request.read()
+        except TimeoutError:
+            return _refuse(request, 408, f"body not received within {BODY_SECONDS:g} s")
         except web.HTTPRequestEntityTooLarge:
             return _refuse(request, 413, "body too large")
         except (ConnectionError, EOFError, PayloadEncodingError) as exc:

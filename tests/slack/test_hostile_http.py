@@ -3,6 +3,7 @@ with one log line and no traceback, reach nothing, and the app answers the next 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import io
@@ -12,10 +13,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 
+from adapters.slack import guard
 from adapters.slack import values as v
 from tests.slack import slack_requests as rq
 from tests.slack.conftest import SECRET, TEAM, Harness
@@ -203,6 +205,27 @@ async def test_a_body_over_the_size_limit_is_refused(harness: Harness) -> None:
     big = b"x" * (1024**2 + 1)
     assert await post(harness, big, FORM, sign(big)) == 413
     assert (await harness.user(USER).command("help"))[0] == 200
+
+
+async def test_a_body_that_never_finishes_is_let_go(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Headers, then 10 of the 1000 bytes announced, and the client neither sends the rest nor
+    closes: 408 once the body's time is up, one line, and the connection freed."""
+    monkeypatch.setattr(guard, "BODY_SECONDS", 0.2)
+    host, port = urlsplit(harness.served.url).hostname, urlsplit(harness.served.url).port
+    reader, writer = await asyncio.open_connection(host, port)
+    writer.write(
+        b"POST /slack/events HTTP/1.1\r\nHost: x\r\n"
+        b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n0123456789"
+    )
+    await writer.drain()
+    status = await asyncio.wait_for(reader.readline(), 5)
+    writer.close()
+    assert status.startswith(b"HTTP/1.1 408"), status
+    refused = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert refused == ["Slack request from 127.0.0.1 refused (408): body not received within 0.2 s"]
+    assert "Traceback" not in caplog.text
 
 
 async def test_what_no_listener_takes_is_acknowledged_not_retried(harness: Harness) -> None:
