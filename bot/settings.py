@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot.errors import ConfigError
 from bot.schema import PROMPTS_DIR
+from bot.validation import whole_number
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/ecoute.db"
 DATABASE_SCHEMES = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
@@ -158,7 +159,6 @@ _UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86_400.0}
 MAX_DAYS = 3650
 """The longest duration or retention a setting may give: ten years."""
 _DURATION = re.compile(r"([0-9]{1,12}(?:\.[0-9]{1,12})?)\s*([smhd]?)")
-_WHOLE = re.compile(r"[0-9]{1,12}")
 
 
 def parse_duration(name: str, text: str) -> float:
@@ -180,9 +180,9 @@ def parse_duration(name: str, text: str) -> float:
 def parse_whole(name: str, text: str, low: int, high: int, what: str) -> int:
     """``text`` as a whole number (ASCII digits) from ``low`` to ``high``; else ConfigError
     saying ``name`` must be ``what``."""
-    value = text.strip()
-    if _WHOLE.fullmatch(value) and low <= int(value) <= high:
-        return int(value)
+    value = whole_number(text.strip(), digits=12)
+    if value is not None and low <= value <= high:
+        return value
     raise ConfigError(f"{name} must be {what}, not {text[:80]!r}.")
 
 

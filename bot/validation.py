@@ -19,6 +19,24 @@ _FILLERS = "\u115f\u1160\u3164\uffa0\u2800"
 fillers (``Lo``) and the blank braille pattern (``So``)."""
 _UNSEEN = frozenset(("Cf", "Mn", "Me"))
 """Format characters, and marks: a mark shows only on the letter it sits on."""
+_WHOLE = re.compile(r"[0-9]{1,18}")
+ECHOED = 40
+"""How much of a word or value it could not use an answer repeats (then ``…``)."""
+
+
+def whole_number(text: object, digits: int = 18) -> int | None:
+    """``text`` as a whole number written in ASCII digits (``12``), at most ``digits`` of
+    them, else ``None``. Not ``str.isdigit``: it says yes to ``²`` or ``١``, which ``int``
+    refuses or reads as another number than the one shown."""
+    if not isinstance(text, str) or len(text) > digits or not _WHOLE.fullmatch(text):
+        return None
+    return int(text)
+
+
+def echoed(value: object, limit: int = ECHOED) -> str:
+    """``value`` as a message repeats it: its first ``limit`` characters, then ``…``."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def visible_length(text: str) -> int:

@@ -23,7 +23,7 @@ from adapters.console.escape import terminal_escape
 from bot.catalog import Catalog, CatalogError, Escape, load_catalog, plain
 from bot.prompts_check import check_prompts
 from bot.schema import SchemaError, load_schema
-from bot.validation import AnswerProblem, check_answers
+from bot.validation import AnswerProblem, check_answers, echoed
 from bot.verdict import Verdict, diagnose
 from bot.verdict.evidence import Evidence, EvidenceError, evidence_from_json, poll_presence
 from bot.verdict.flips import POLL
@@ -183,9 +183,9 @@ def _read(
         text = data.decode("utf-8-sig")  # strict: a byte that is not UTF-8 is refused
     except (OSError, UnicodeDecodeError) as exc:
         return {}, problem("unreadable", error=getattr(exc, "strerror", None) or str(exc))
-    seen: dict[str, list[object]] = {}
+    duplicated: dict[str, list[object]] = {}
     try:
-        raw = json.loads(text, object_pairs_hook=_pairs(seen), parse_int=_whole_number)
+        raw = json.loads(text, object_pairs_hook=_pairs(duplicated), parse_int=_whole_number)
     except RecursionError:
         return {}, problem("too_deep", depth=MAX_DEPTH)
     except _NumberTooLong:
@@ -193,9 +193,7 @@ def _read(
     except json.JSONDecodeError as exc:
         return {}, problem("invalid_json", error=str(exc))
     duplicates = [
-        AnswerProblem(key, values, "duplicate_key", {})
-        for key, values in seen.items()
-        if len(values) > 1
+        AnswerProblem(key, values, "duplicate_key", {}) for key, values in duplicated.items()
     ]
     if duplicates:
         return {}, duplicates
@@ -221,12 +219,17 @@ def _whole_number(digits: str) -> int:
     return int(digits)
 
 
-def _pairs(seen: dict[str, list[object]]) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
-    """A JSON object hook that records every value each key was given (in ``seen``)."""
+def _pairs(
+    duplicated: dict[str, list[object]],
+) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
+    """A JSON object hook that records, in ``duplicated``, every key one object gives more
+    than once, with its values (the same key in two objects is no duplicate)."""
 
     def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        given: dict[str, list[object]] = {}
         for key, value in pairs:
-            seen.setdefault(key, []).append(value)
+            given.setdefault(key, []).append(value)
+        duplicated.update((key, values) for key, values in given.items() if len(values) > 1)
         return dict(pairs)
 
     return hook
@@ -259,8 +262,7 @@ def _report(problems: list[AnswerProblem], catalog: Catalog, lang: str) -> None:
             why = catalog.text(lang, "verdict.diagnose.allowed", plain, why=why, **values)
         literal = p.key in ("--answers", "--evidence")
         value = str(p.value) if literal else json.dumps(p.value, ensure_ascii=False)
-        if len(value) > ECHOED:
-            value = value[:ECHOED] + "…"
+        value = echoed(value, ECHOED)
         line = catalog.text(
             lang, "verdict.diagnose.problem", escape, key=p.key, value=value, why=why
         )

@@ -26,6 +26,7 @@ from bot.catalog import REFERENCE_LANG
 from bot.chat import Forget
 from bot.events import Event, Help, Restart, SetLanguage, Start
 from bot.poll import MAX_DAYS as POLL_MAX_DAYS
+from bot.validation import ECHOED, echoed
 
 OnCommand = Callable[[discord.Interaction[Any], Event | Forget], Awaitable[None]]
 """The handler: the event for the core, or :class:`Forget`."""
@@ -60,14 +61,6 @@ OnRemindOff = Callable[[discord.Interaction[Any]], Awaitable[None]]
 MAX_DAYS = 30
 MAX_ID = 2**63 - 1
 """The largest id a database stores (SQLite's INTEGER, PostgreSQL's BIGINT)."""
-WORD = 40
-"""How much of an unusable value the usage note repeats (then ``…``)."""
-
-
-def shown_word(value: object) -> str:
-    """``value`` as a usage note repeats it: its first :data:`WORD` characters, then ``…``."""
-    word = str(value)
-    return word if len(word) <= WORD else word[:WORD] + "…"
 
 
 def whole_number(value: object, low: int, high: int) -> int | Unusable | None:
@@ -75,8 +68,8 @@ def whole_number(value: object, low: int, high: int) -> int | Unusable | None:
     if value is None:
         return None
     if isinstance(value, int) and not isinstance(value, bool):
-        return value if low <= value <= high else Unusable(shown_word(value), whole=True)
-    return Unusable(shown_word(value))
+        return value if low <= value <= high else Unusable(echoed(value), whole=True)
+    return Unusable(echoed(value))
 
 
 def team_options(named: object, people: object, days: object) -> TeamOptions:
@@ -84,7 +77,7 @@ def team_options(named: object, people: object, days: object) -> TeamOptions:
     checked = whole_number(days, 1, MAX_DAYS)
     for value, kind in ((named, bool), (people, str)):
         if value is not None and not isinstance(value, kind):
-            return TeamOptions(unusable=Unusable(shown_word(value)))
+            return TeamOptions(unusable=Unusable(echoed(value)))
     if isinstance(checked, Unusable):
         return TeamOptions(unusable=checked)
     return TeamOptions(
@@ -164,7 +157,7 @@ def build_group(
         )
 
     async def lang(interaction: discord.Interaction, language: str) -> None:
-        await on_command(interaction, SetLanguage(str(language)[:WORD]))  # the core says which
+        await on_command(interaction, SetLanguage(str(language)[:ECHOED]))  # the core says which
 
     choices = [
         Choice(name=locale_str(texts.plain(code, f"language.{code}")), value=code)

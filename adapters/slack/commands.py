@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from adapters.slack.dialogue import Dialogue
 from adapters.slack.flows import forget_user, show_help
 from adapters.slack.origin import Origin
-from adapters.slack.texts import shown_word
 from bot.events import Event, Restart, SetLanguage, Start
+from bot.validation import echoed
 
 if TYPE_CHECKING:
     from adapters.slack.followups import SlackFollowups
@@ -58,6 +58,6 @@ async def run_command(
         return
     else:
         texts = d.texts(await d.lang(origin))
-        await show_help(d, origin, texts.text("command.unknown", word=shown_word(words[0])))
+        await show_help(d, origin, texts.text("command.unknown", word=echoed(words[0])))
         return
     await d.turn(origin, event)

@@ -106,16 +106,22 @@ async def user_locale(client: AsyncWebClient, user: str) -> str | None:
     return locale if isinstance(locale, str) else None
 
 
-async def find_live(client: AsyncWebClient, channel: str, bot_user: str | None) -> Sent | None:
-    """The latest message of ours in ``channel`` that still has live elements (after a restart)."""
+async def _history(client: AsyncWebClient, channel: str, **query: Any) -> list[dict[str, Any]]:
+    """The messages ``conversations.history`` gives for ``query``, newest first; none when
+    Slack won't say (logged)."""
     try:
-        history = client.conversations_history(channel=channel, limit=HISTORY_LIMIT)
+        history = client.conversations_history(channel=channel, **query)
         resp: AsyncSlackResponse = await _call("conversations.history", history)
     except DeliveryError as exc:
         log.info("no history for %s: %s", channel, exc)
-        return None
+        return []
     messages: list[dict[str, Any]] = resp.get("messages") or []
-    for msg in messages:
+    return messages
+
+
+async def find_live(client: AsyncWebClient, channel: str, bot_user: str | None) -> Sent | None:
+    """The latest message of ours in ``channel`` that still has live elements (after a restart)."""
+    for msg in await _history(client, channel, limit=HISTORY_LIMIT):
         ours = "bot_id" in msg or (bot_user is not None and msg.get("user") == bot_user)
         blocks: list[dict[str, Any]] = msg.get("blocks") or []
         if ours and is_live(blocks):
@@ -126,13 +132,7 @@ async def find_live(client: AsyncWebClient, channel: str, bot_user: str | None) 
 async def latest(client: AsyncWebClient, channel: str) -> Sent | None:
     """The newest message of ``channel`` as Slack has it now, or ``None`` (none, or Slack
     won't say)."""
-    try:
-        history = client.conversations_history(channel=channel, limit=1)
-        resp: AsyncSlackResponse = await _call("conversations.history", history)
-    except DeliveryError as exc:
-        log.info("no history for %s: %s", channel, exc)
-        return None
-    messages: list[dict[str, Any]] = resp.get("messages") or []
+    messages = await _history(client, channel, limit=1)
     if not messages or not isinstance(messages[0].get("ts"), str):
         return None
     return Sent(channel, messages[0]["ts"], messages[0].get("blocks") or [])
@@ -140,13 +140,7 @@ async def latest(client: AsyncWebClient, channel: str) -> Sent | None:
 
 async def fetch_message(client: AsyncWebClient, channel: str, ts: str) -> Sent | None:
     """The message ``ts`` as it is now in Slack, or ``None`` if Slack won't say."""
-    try:
-        history = client.conversations_history(channel=channel, latest=ts, inclusive=True, limit=1)
-        resp: AsyncSlackResponse = await _call("conversations.history", history)
-    except DeliveryError as exc:
-        log.info("message %s not read: %s", ts, exc)
-        return None
-    messages: list[dict[str, Any]] = resp.get("messages") or []
+    messages = await _history(client, channel, latest=ts, inclusive=True, limit=1)
     found = [m for m in messages if m.get("ts") == ts]
     return Sent(channel, ts, found[0].get("blocks") or []) if found else None
 

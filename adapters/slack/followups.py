@@ -28,13 +28,14 @@ from adapters.slack.payloads import clicked_channel
 from adapters.slack.review import sections
 from adapters.slack.state import Sent
 from adapters.slack.team import REFS, claimant
-from adapters.slack.texts import Texts, shown_word
+from adapters.slack.texts import Texts
 from bot.checkin import CheckinService, Question, Result
 from bot.events import ConversationKey, Start
 from bot.live import converge
 from bot.poll import DEFAULT_DAYS, MAX_DAYS, Poll, PollService, PollView
 from bot.schedule import CHECKIN, POLL_CLOSE, REMIND, Job, Scheduler, key_ref, ref_key
 from bot.store import StoreUnavailable
+from bot.validation import echoed, whole_number
 from bot.views import VerdictView
 
 log = logging.getLogger(__name__)
@@ -131,13 +132,11 @@ class SlackFollowups:
             return
         days = DEFAULT_DAYS
         for word in words:
-            number = v.whole_number(word)
+            number = whole_number(word)
             if number is not None and 1 <= number <= MAX_DAYS:
                 days = number
             else:
-                await self.d.tell(
-                    origin, self.polls.text(lang, "notice.usage", word=shown_word(word))
-                )
+                await self.d.tell(origin, self.polls.text(lang, "notice.usage", word=echoed(word)))
                 return
         await self.post_poll(origin, channel, days, lang)
 
@@ -181,7 +180,7 @@ class SlackFollowups:
             if voted.ok:
                 await self.refresh(origin.client, origin.key, poll_id)
         elif action_id == CLOSE:
-            poll = v.whole_number(action.get("value"))
+            poll = whole_number(action.get("value"))
             if poll is None:
                 await self.d.outdated(origin, where)
                 return
@@ -213,11 +212,11 @@ class SlackFollowups:
         if not isinstance(channel, str) or not channel:
             return
         lang = await self.d.lang(origin)
-        number = v.whole_number(days) or DEFAULT_DAYS
+        number = whole_number(days) or DEFAULT_DAYS
         await self.post_poll(replace(origin, response_url=None), channel, number, lang)
 
     async def book(self, origin: Origin, value: object, where: str | None, lang: str) -> None:
-        weeks = v.whole_number(value)
+        weeks = whole_number(value)
         if weeks is None:
             await self.d.outdated(origin, where)
             return
@@ -335,11 +334,11 @@ def _poll_of(body: dict[str, Any]) -> int | None:
     """The poll a vote is for: the first option value of the clicked select."""
     for action in body.get("actions") or []:
         for option in action.get("selected_options") or []:
-            head = v.whole_number(str(option.get("value", "")).partition(":")[0])
+            head = whole_number(str(option.get("value", "")).partition(":")[0])
             if head is not None:
                 return head
     for block in (body.get("message") or {}).get("blocks") or []:
         for element in block.get("elements") or []:
             if element.get("action_id") == VOTE:
-                return v.whole_number(str(element["options"][0]["value"]).partition(":")[0])
+                return whole_number(str(element["options"][0]["value"]).partition(":")[0])
     return None

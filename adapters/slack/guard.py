@@ -42,10 +42,10 @@ MAX_AGE_SECONDS = 300
 """How far a request's timestamp may be from now (Slack's rule, and Bolt's)."""
 _TIMESTAMP_DIGITS = 12
 SSL_CHECK_BYTES = 512
+"""The most an unsigned body is read for, to tell Slack's ``ssl_check`` (a few dozen bytes)."""
 BODY_SECONDS = 10.0
 """How long a request's body may take to arrive once its headers have (Slack sends it at once):
 a client trickling it, or stopping half-way without closing, is answered 408 and let go."""
-"""The most an unsigned body is read for, to tell Slack's ``ssl_check`` (a few dozen bytes)."""
 
 
 def signature_problem(

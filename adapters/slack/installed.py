@@ -1,9 +1,13 @@
-"""Installs in many workspaces: a request from a workspace where écoute is not installed.
+"""What Bolt's authorization would answer badly, answered just before it.
 
-Bolt's own answer to it is an English apology ("We apologize, but for some unknown reason…")
-and an ERROR line per request. This middleware runs just before Bolt's authorization and
-answers first: the user reads, in their language (their conversation's, else the default),
-that écoute isn't installed in this workspace; the log gets one warning line.
+- Installs in many workspaces (:class:`InstalledOnly`): a request from a workspace where
+  écoute is not installed. Bolt's own answer is an English apology ("We apologize, but for
+  some unknown reason…") and an ERROR line per request.
+- One workspace (:class:`SlackReachable`): Slack's Web API out of reach, or refusing the
+  token, at Bolt's first ``auth.test`` — a 500 with a traceback, or that same apology.
+
+Either way the user reads, privately and in their language (their conversation's, else the
+default), what happened; the log gets one line; Slack gets a 200.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ log = logging.getLogger(__name__)
 NO_TOKEN_NEEDED = ("app_uninstalled", "tokens_revoked", "team_access_revoked")
 """Events Bolt handles without a token (the installation may be gone already)."""
 Say = Callable[[str | None, str | None], Awaitable[str]]
-"""The "not installed" text for (team, user), in that user's language."""
+"""A text for (team, user), in that user's language."""
 Spawn = Callable[[Coroutine[Any, Any, None]], object]
 """Runs work after the ack (the app's background tasks)."""
 
@@ -48,7 +52,7 @@ class InstalledOnly(AsyncMiddleware):
         body = req.body if isinstance(req.body, dict) else {}
         event = body.get("event")
         kind = event.get("type") if isinstance(event, dict) else None
-        if body.get("type") in ("url_verification", "ssl_check") or kind in NO_TOKEN_NEEDED:
+        if _handshake(body) or kind in NO_TOKEN_NEEDED:
             return await next()
         context = req.context
         bot = await self.store.async_find_bot(
@@ -83,9 +87,8 @@ class SlackReachable(AsyncMiddleware):
         resp: BoltResponse,
         next: Callable[[], Awaitable[BoltResponse]],  # Bolt calls it so
     ) -> BoltResponse | None:
-        body = req.body if isinstance(req.body, dict) else {}
         context = req.context
-        if self.reached or body.get("type") in ("url_verification", "ssl_check"):
+        if self.reached or _handshake(req.body if isinstance(req.body, dict) else {}):
             return await next()
         try:
             await context.client.auth_test()
@@ -101,6 +104,11 @@ class SlackReachable(AsyncMiddleware):
         if context.response_url:
             self.spawn(tell(context.response_url, say, context.team_id, context.user_id))
         return BoltResponse(status=200, body="")
+
+
+def _handshake(body: dict[str, Any]) -> bool:
+    """Slack checking the endpoint (``url_verification``, ``ssl_check``): no token needed."""
+    return body.get("type") in ("url_verification", "ssl_check")
 
 
 def _error(exc: SlackApiError) -> str:

@@ -43,6 +43,7 @@ from adapters.slack.team import ACTIONS as TEAM_ACTIONS
 from adapters.slack.team import SlackTeam
 from bot.chat import Failure, guarded
 from bot.events import Answer, Back, Confirm, Edit, Event, Restart, Start
+from bot.validation import whole_number
 
 log = logging.getLogger(__name__)
 
@@ -293,7 +294,7 @@ class Listeners:
         self, ack: AsyncAck, body: Body, action: dict[str, Any], context: AsyncBoltContext
     ) -> None:
         """A team round's button (its value is the round id): answered in the background."""
-        round_id = v.whole_number(action.get("value"))
+        round_id = whole_number(action.get("value"))
         if round_id is None:
             raise Outdated(action.get("action_id"))
         await ack()

@@ -25,7 +25,6 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import delivery, kit
-from adapters.slack import values as v
 from adapters.slack.blocks import Message, button, context, section
 from adapters.slack.delivery import DeliveryError
 from adapters.slack.dialogue import Dialogue
@@ -35,13 +34,13 @@ from adapters.slack.origin import Origin
 from adapters.slack.payloads import clicked_channel
 from adapters.slack.review import header, sections
 from adapters.slack.state import Sent
-from adapters.slack.texts import shown_word
 from bot.events import ConversationKey, Restart, Start
 from bot.live import converge
 from bot.store import StoreUnavailable
 from bot.team.rounds import OptionError, Round
 from bot.team.service import Joined, Outcome, TeamService
 from bot.team.view import InviteView, RoundView, TeamReportView
+from bot.validation import echoed, whole_number
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +144,7 @@ class SlackTeam:
         opened = await self.team.open(origin.key, channel, words, lang, slack_mention)
         if isinstance(opened, OptionError):
             await self.d.tell(
-                origin, texts.text(opened.key.removeprefix("team."), word=shown_word(opened.word))
+                origin, texts.text(opened.key.removeprefix("team."), word=echoed(opened.word))
             )
             return
         round_ = opened.round
@@ -242,7 +241,7 @@ class SlackTeam:
         texts = self.team.texts(await self.d.lang(origin), REFS)
         key = origin.key
         rounds = await self.team.rounds.rounds(key.platform, key.workspace)
-        wanted = v.whole_number(words[0]) if words else None
+        wanted = whole_number(words[0]) if words else None
         if words and (wanted is None or len(words) > 1):
             await self.d.tell(origin, texts.notice("export_usage"))
             return

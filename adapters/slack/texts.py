@@ -7,14 +7,6 @@ from typing import Any
 from adapters.slack.escape import slack_mrkdwn_escape
 from bot.catalog import Catalog, plain
 
-WORD = 40
-"""How much of a word it did not understand an answer repeats."""
-
-
-def shown_word(word: str) -> str:
-    """``word`` as an answer repeats it: its first :data:`WORD` characters, then ``…``."""
-    return word if len(word) <= WORD else word[:WORD] + "…"
-
 
 class Texts:
     """Texts in one language, rendered for Slack.

@@ -31,7 +31,6 @@ CHANNEL_BLOCK, CHANNEL_INPUT = "channel", "value"
 
 OURS = re.compile(r"^[eé]coute", re.IGNORECASE)
 """Any action id écoute wrote, in this version or an older one (``ecoute_answer``)."""
-_WHOLE = re.compile(r"[0-9]{1,18}")
 
 ANY_ANSWER = re.compile(rf"^{re.escape(ANSWER)}(\.\d+)?$")
 ANY_EDIT = re.compile(rf"^{re.escape(EDIT)}(\.\d+)?$")
@@ -44,17 +43,6 @@ def numbered(action: str, index: int) -> str:
 
 def encode(tag: str, question: str, choice: str | None = None) -> str:
     return f"{tag}:{question}" if choice is None else f"{tag}:{question}:{choice}"
-
-
-def whole_number(text: object) -> int | None:
-    """``text`` as a whole number written in ASCII digits (``12``), else ``None``.
-
-    Not ``str.isdigit``: it says yes to ``²`` or ``١`` (which ``int`` refuses or reads as
-    another number than the user sees).
-    """
-    if not isinstance(text, str) or not _WHOLE.fullmatch(text):
-        return None
-    return int(text)
 
 
 @dataclass(frozen=True, slots=True)

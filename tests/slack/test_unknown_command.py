@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.slack.texts import shown_word
+from bot.validation import echoed
 from tests.slack.conftest import Harness
 
 USER = "U0UNKNOWN"
@@ -51,7 +51,7 @@ async def test_a_short_unknown_subcommand_is_repeated_whole(
     )
 
 
-def test_shown_word() -> None:
-    assert shown_word("a" * 40) == "a" * 40
-    assert shown_word("a" * 41) == "a" * 40 + "…"
-    assert shown_word("") == ""
+def test_echoed() -> None:
+    assert echoed("a" * 40) == "a" * 40
+    assert echoed("a" * 41) == "a" * 40 + "…"
+    assert echoed("") == ""

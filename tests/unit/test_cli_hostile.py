@@ -91,6 +91,9 @@ def test_every_duplicated_key_is_a_line_of_its_own(
         capsys, "--answers", write(tmp_path, b"{}"), "--evidence", evidence
     )
     assert (status, err) == (2, ["respondents: [9, 9]: given more than once: keep one answer"])
+    twice = write(tmp_path, b'{"respondents": 9, "wants": {"respondents": 1}}', "two.json")
+    _, _, err = diagnose_with(capsys, "--answers", write(tmp_path, b"{}"), "--evidence", twice)
+    assert not [line for line in err if "more than once" in line]  # one key in two objects
 
 
 def test_a_byte_order_mark_is_accepted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
